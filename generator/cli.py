@@ -1,0 +1,158 @@
+"""The ``handbook`` command: check, build, preview and export a handbook.
+
+Exit codes: 0 success; 1 the content has problems or the build failed (``site/`` is left as it was);
+2 the command or the project is set up wrongly (unknown option, no mkdocs.yml, plugin missing).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from .pipeline import BuildFailed, Project, SetupError, build_site, export_project, generate
+from .problems import ContentError, display_path, format_github, format_plain, summarize
+from .render import RenderedSite
+
+config_option = click.option(
+    "-f", "--config-file", type=click.Path(dir_okay=False, path_type=Path), default=Path("mkdocs.yml"),
+    show_default=True, help="The handbook's MkDocs configuration.",
+)
+
+
+def _fail_setup(error: SetupError) -> None:
+    click.secho(f"Error: {error}", fg="red", err=True)
+    sys.exit(2)
+
+
+def _project(config_file: Path) -> Project:
+    try:
+        return Project.from_config(config_file)
+    except SetupError as error:
+        _fail_setup(error)
+        raise  # unreachable: _fail_setup exits
+
+
+def _report(problems: list, output_format: str = "plain") -> None:
+    """Print every problem, then a line that counts them."""
+    if output_format == "github":
+        click.echo(format_github(problems))
+    else:
+        for line in format_plain(problems, excerpts=True).splitlines():
+            if line.startswith("  hint:"):
+                click.secho(line, fg="cyan")
+            elif line.startswith("  "):
+                click.echo(line)
+            else:
+                where, _, rest = line.partition(": ")
+                click.echo(click.style(where + ":", bold=True) + " " + rest)
+    click.secho(f"Found {summarize(problems)}.", fg="red", bold=True)
+
+
+def _generate(project: Project, output_format: str = "plain") -> RenderedSite:
+    try:
+        return generate(project.content_dir, project.templates_dir)
+    except ContentError as error:
+        _report(error.problems, output_format)
+        sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="career-handbook", prog_name="handbook")
+def main() -> None:
+    """Turn the handbook's YAML content into a website.
+
+    Run the commands in the handbook's folder (the one with mkdocs.yml), or point to it with -f.
+    """
+
+
+@main.command()
+@config_option
+@click.option("--format", "output_format", type=click.Choice(["plain", "github"]), default="plain",
+              show_default=True, help="plain for people; github for annotations in GitHub Actions.")
+def check(config_file: Path, output_format: str) -> None:
+    """Check every content file and list every problem found.
+
+    Exits with 1 if there is any problem, 0 if there is none.
+    """
+    project = _project(config_file)
+    site = _generate(project, output_format)
+    click.secho(f"No problems found in {len(site.pages)} pages.", fg="green")
+
+
+@main.command()
+@config_option
+@click.option("--strict", is_flag=True, help="Treat MkDocs warnings (such as a broken link) as errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Show everything MkDocs says while building.")
+def build(config_file: Path, strict: bool, verbose: bool) -> None:
+    """Check the content, then build the website into the site folder.
+
+    The new site replaces the old one only when the whole build succeeded: if anything fails, the previous
+    site folder is left exactly as it was.
+    """
+    start = time.monotonic()
+    project = _project(config_file)
+    site = _generate(project)
+    try:
+        out = build_site(project, site, strict=strict, verbose=verbose)
+    except BuildFailed as error:
+        click.secho(f"The site could not be built; {display_path(project.site_dir)}/ was left as it was.",
+                    fg="red", bold=True, err=True)
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    except SetupError as error:
+        _fail_setup(error)
+    click.secho(f"Built {len(site.pages)} pages into {display_path(out)}/ in {time.monotonic() - start:.1f} s.",
+                fg="green")
+
+
+@main.command()
+@config_option
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, metavar="IP:PORT",
+              help="Where to serve the preview.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in the default browser.")
+def serve(config_file: Path, dev_addr: str, open_browser: bool) -> None:
+    """Preview the handbook, rebuilding it whenever content or templates change.
+
+    Leave it running while you edit: each save rebuilds the pages and reloads the browser. If a change has
+    a problem, the problem is shown here and the preview keeps the last good version.
+    """
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    project = _project(config_file)
+    _generate(project)  # report problems plainly before starting the server
+    logger = logging.getLogger("mkdocs")
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        mkdocs_serve(config_file=str(project.config_file), dev_addr=dev_addr, livereload=True,
+                     open_in_browser=open_browser)
+    except KeyboardInterrupt:
+        pass
+    except SystemExit as error:  # MkDocs's Abort after it has logged the reason
+        sys.exit(error.code)
+
+
+@main.command()
+@config_option
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+def export(config_file: Path, out_dir: Path) -> None:
+    """Write a standalone MkDocs project to OUT_DIR.
+
+    It holds the generated Markdown, the assets and an mkdocs.yml with the navigation and settings written
+    out, so `mkdocs build` in OUT_DIR builds the handbook without this plugin (MkDocs 1.x, ProperDocs or
+    Zensical). OUT_DIR must be new or empty.
+    """
+    project = _project(config_file)
+    site = _generate(project)
+    try:
+        export_project(project, site, out_dir)
+    except SetupError as error:
+        _fail_setup(error)
+    click.secho(f"Exported {len(site.pages)} pages to {display_path(out_dir.resolve())}/. "
+                f"Build it with: cd {out_dir} && mkdocs build", fg="green")

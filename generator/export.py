@@ -1,0 +1,96 @@
+"""The ``mkdocs.yml`` of an exported, standalone project: the handbook's own, with our plugin resolved away.
+
+``mkdocs.yml`` may hold tags such as ``!!python/name:…`` (Material's emoji settings) or ``!ENV``. We never
+construct them: a safe loader keeps each tagged value as it was written, and the dumper writes it back, so the
+exported file means exactly what the original did.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .pipeline import MARKDOWN_EXTENSIONS
+from .render import RenderedSite
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """A value with a tag we do not interpret, kept to be written back as it was."""
+
+    tag: str
+    value: Any
+
+
+class _KeepTagsLoader(yaml.SafeLoader):
+    pass
+
+
+def _keep(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Tagged:
+    if isinstance(node, yaml.ScalarNode):
+        return Tagged(node.tag, loader.construct_scalar(node))
+    if isinstance(node, yaml.SequenceNode):
+        return Tagged(node.tag, loader.construct_sequence(node, deep=True))
+    return Tagged(node.tag, loader.construct_mapping(node, deep=True))  # type: ignore[arg-type]
+
+
+_KeepTagsLoader.add_multi_constructor("", _keep)
+
+
+class _KeepTagsDumper(yaml.SafeDumper):
+    pass
+
+
+def _represent(dumper: yaml.SafeDumper, data: Tagged) -> yaml.Node:
+    if isinstance(data.value, list):
+        return dumper.represent_sequence(data.tag, data.value)
+    if isinstance(data.value, dict):
+        return dumper.represent_mapping(data.tag, data.value)
+    return dumper.represent_scalar(data.tag, str(data.value))
+
+
+_KeepTagsDumper.add_representer(Tagged, _represent)
+
+
+def _without_handbook_plugin(plugins: Any) -> list[Any]:
+    def name(entry: Any) -> str:
+        return next(iter(entry)) if isinstance(entry, dict) else str(entry)
+
+    if isinstance(plugins, dict):
+        plugins = [{k: v} if v is not None else k for k, v in plugins.items()]
+    return [entry for entry in plugins or [] if name(entry) != "handbook"]
+
+
+def standalone_config(config_file: Path, site: RenderedSite) -> str:
+    """The text of a ``mkdocs.yml`` that builds ``site`` from ``docs/`` with MkDocs and Material alone."""
+    original = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_KeepTagsLoader) or {}  # noqa: S506
+    config: dict[str, Any] = {"site_name": site.site_name}
+    if "site_description" not in original:
+        config["site_description"] = site.site_description
+    for key, value in original.items():
+        if key not in ("site_name", "docs_dir", "site_dir", "nav", "plugins", "INHERIT"):
+            config[key] = value
+    config["docs_dir"] = "docs"
+    config["site_dir"] = "site"
+    theme = config.get("theme") or {"name": "material"}
+    config["theme"] = {"name": theme, "language": site.language} if isinstance(theme, str) else \
+        {**theme, "language": site.language}
+    config["nav"] = original.get("nav") or site.nav
+    plugins = _without_handbook_plugin(original.get("plugins", ["search"]))
+    if plugins:
+        config["plugins"] = plugins
+    config["extra_css"] = [*config.get("extra_css", []), *(s for s in site.extra_css
+                                                           if s not in config.get("extra_css", []))]
+    extensions = list(config.get("markdown_extensions") or [])
+    named = {next(iter(e)) if isinstance(e, dict) else e for e in extensions}
+    for name, options in MARKDOWN_EXTENSIONS.items():
+        if name not in named:
+            extensions.append({name: options} if options else name)
+    config["markdown_extensions"] = extensions
+    header = ("# Exported by `handbook export`: a standalone MkDocs project with the handbook's pages\n"
+              "# already generated. Build it with `mkdocs build`: it needs MkDocs and Material for MkDocs,\n"
+              "# and no plugin of ours.\n")
+    return header + yaml.dump(config, Dumper=_KeepTagsDumper, sort_keys=False, allow_unicode=True, width=100)

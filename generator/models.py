@@ -1,0 +1,287 @@
+"""The content model: one typed model per page kind, and one for each site-wide file.
+
+Each field's docstring is what an editor reads about it (it becomes the field's description in the JSON
+Schema). Models check the shape of one file; checks across files (does that related page exist?) live in
+:mod:`generator.validate`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    RootModel,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+"""Plain text on one line; inline Markdown (**bold**, *italics*, [links](https://…)) is allowed."""
+Markdown = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+"""Markdown that may run over several paragraphs."""
+PageId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+SourceId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+PhaseId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+Url = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^https?://\S+$")]
+
+
+def _iso_date(value: Any) -> Any:
+    """Accept a YAML date or its quoted form; refuse numbers and times, which pydantic would read as dates."""
+    if isinstance(value, dt.datetime):
+        raise PydanticCustomError("handbook_date", "expected a date without a time, written as YYYY-MM-DD")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise PydanticCustomError("handbook_date", "expected a date written as YYYY-MM-DD, like 2025-06-30")
+
+
+Date = Annotated[dt.date, BeforeValidator(_iso_date)]
+
+
+class Model(BaseModel):
+    """Shared settings: unknown keys are errors, and field docstrings document the schema."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+# --- site-wide files -------------------------------------------------------------------------------------
+
+
+class Phase(Model):
+    """One stage of the job search; the handbook is read in the order of its phases."""
+
+    id: PhaseId
+    """Short name that pages use in their `phase` field, such as `before`."""
+    title: Text
+    """Heading for this phase in the navigation and on the home page."""
+    summary: Text | None = None
+    """One sentence under the phase's heading on the home page."""
+
+
+class HandbookSettings(Model):
+    """`content/handbook.yml`: the handbook as a whole."""
+
+    title: Text
+    """The handbook's name, shown in the header and in the browser tab."""
+    description: Text
+    """One or two sentences that describe the handbook (used by search engines and link previews)."""
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")] = "en"
+    """Two-letter language code of the content, such as `en`."""
+    paper: Literal["letter", "a4"] = "letter"
+    """Paper size for printed handouts: `letter` (US) or `a4`."""
+    phases: Annotated[list[Phase], Field(min_length=1)]
+    """The phases of the job search, in reading order. Pages are grouped under them."""
+
+
+class Source(Model):
+    """One article or book that the guidance draws on."""
+
+    title: Text
+    """The source's title as published."""
+    author: Text | None = None
+    """Who wrote it, where known."""
+    publisher: Text | None = None
+    """Who published it (organisation, website or blog), where known."""
+    published: Date | None = None
+    """Date of publication, YYYY-MM-DD, where known."""
+    url: Url | None = None
+    """Web address of the source, starting with https:// or http://."""
+    note: Text | None = None
+    """Anything a reader should know about the source (for example, that it is an excerpt)."""
+
+
+class Sources(RootModel[dict[SourceId, Source]]):
+    """`content/sources.yml`: every source the handbook cites, each under its id."""
+
+
+# --- pages -----------------------------------------------------------------------------------------------
+
+
+class PageBase(Model):
+    """The fields every page starts with, in this order."""
+
+    kind: str
+    """What sort of page this is: guide, checklist, recovery, script or page."""
+    title: Text
+    """The page's heading, as a job seeker would search for it."""
+    summary: Text
+    """One sentence saying what the page helps with."""
+    phase: PhaseId
+    """Which phase of the job search the page belongs to (an `id` from `handbook.yml`)."""
+    related: list[PageId] = []
+    """Ids of pages to read next (a page's id is its file name without `.yml`)."""
+    sources: list[SourceId] = []
+    """Ids of the sources (from `sources.yml`) that this page draws on."""
+    reviewed: Date
+    """When the page was last checked for accuracy, YYYY-MM-DD."""
+    order: StrictInt | None = None
+    """Position within its phase: lower numbers come first. Pages without one follow, by title."""
+
+
+class GuideSection(Model):
+    """A part of a guide: why it matters, how to do it, and what to watch out for."""
+
+    title: Text
+    """The section's heading."""
+    why: Markdown
+    """Why this matters, in a few sentences."""
+    how: list[Text] = []
+    """Steps to take, in order."""
+    pitfalls: list[Text] = []
+    """Common mistakes to avoid."""
+
+
+class Guide(PageBase):
+    """An interview objective or phase, explained in sections."""
+
+    kind: Literal["guide"]
+    intro: Markdown | None = None
+    """Opening paragraphs, before the sections."""
+    key_points: list[Text] = []
+    """The page's main ideas in a few words each, shown in an "In short" box at the top."""
+    sections: Annotated[list[GuideSection], Field(min_length=1)]
+    """The guide's sections, in reading order."""
+
+
+class ChecklistItem(Model):
+    """One thing to tick off."""
+
+    text: Text
+    """What to check, as a short question or instruction."""
+    note: Text | None = None
+    """An optional line of explanation under the item."""
+
+
+class WriteIn(Model):
+    """A question to answer in writing, with lines to write on when printed."""
+
+    prompt: Text
+    """The question to answer."""
+    lines: Annotated[StrictInt, Field(ge=1, le=12)] = 3
+    """How many lines to leave for the answer on paper (1 to 12)."""
+
+
+class ChecklistGroup(Model):
+    """A group of items under one heading."""
+
+    title: Text
+    """The group's heading."""
+    items: list[ChecklistItem] = []
+    """Things to tick off."""
+    write_in: list[WriteIn] = []
+    """Questions to answer in writing."""
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> ChecklistGroup:
+        if not (self.items or self.write_in):
+            raise PydanticCustomError("handbook_group", "a group needs at least one entry under items or write_in")
+        return self
+
+
+class Checklist(PageBase):
+    """A printable list to tick and fill in."""
+
+    kind: Literal["checklist"]
+    when: Markdown
+    """When to use this checklist."""
+    intro: Markdown | None = None
+    """More about how to use it."""
+    groups: Annotated[list[ChecklistGroup], Field(min_length=1)]
+    """The checklist's groups of items, in order."""
+
+
+class Thought(Model):
+    """A thought people often have, and what is really going on."""
+
+    thought: Text
+    """The thought, in the reader's own voice."""
+    reality: Markdown
+    """What is more likely true."""
+
+
+class RecoveryStep(Model):
+    """What to do at one point in time."""
+
+    when: Text
+    """When to do it, such as "Today" or "Next week"."""
+    actions: Annotated[list[Text], Field(min_length=1)]
+    """What to do then."""
+
+
+class Recovery(PageBase):
+    """Getting back on track after a setback, such as an interview that led to no offer."""
+
+    kind: Literal["recovery"]
+    intro: Markdown | None = None
+    """Opening paragraphs."""
+    feelings: Markdown
+    """What the reader may feel, and that it is normal."""
+    thoughts: Annotated[list[Thought], Field(min_length=1)]
+    """Thoughts the reader may have, each with the reality behind it."""
+    steps: Annotated[list[RecoveryStep], Field(min_length=1)]
+    """Steps to take, over time."""
+    support: Markdown | None = None
+    """Where to find help, such as the career office."""
+
+
+class Placeholder(Model):
+    """A part of the message the reader fills in."""
+
+    name: Text
+    """The placeholder as written in the message, without the square brackets."""
+    hint: Text
+    """What to put there."""
+
+
+class Script(PageBase):
+    """A message to send or say, with parts to fill in written as [Placeholder]."""
+
+    kind: Literal["script"]
+    when: Markdown
+    """When to send or say it."""
+    channel: Literal["email", "letter", "phone", "in person", "text message"]
+    """How it is delivered: email, letter, phone, in person or text message."""
+    subject: Text | None = None
+    """The email's subject line."""
+    message: Markdown
+    """The message itself. Write the parts to fill in as [Placeholder name]."""
+    placeholders: list[Placeholder] = []
+    """Explains each [Placeholder] that the message uses."""
+    tips: list[Text] = []
+    """Advice on adapting and sending the message."""
+
+
+class Page(PageBase):
+    """Free Markdown: the home page, about the office, local resources."""
+
+    kind: Literal["page"]
+    phase: PhaseId | None = None
+    """Optional for plain pages: without a phase, the page is listed after the phases."""
+    body: Markdown
+    """The page's text, in Markdown."""
+    contents: StrictBool = False
+    """If true, the page ends with the whole handbook listed by phase (used on the home page)."""
+
+
+PAGE_KINDS: dict[str, type[PageBase]] = {
+    "guide": Guide,
+    "checklist": Checklist,
+    "recovery": Recovery,
+    "script": Script,
+    "page": Page,
+}
+AnyPage = Guide | Checklist | Recovery | Script | Page

@@ -1,0 +1,171 @@
+"""Render: turn a validated handbook into Markdown files in memory, plus the navigation MkDocs needs.
+
+Nothing here touches the disk except reading templates; :mod:`generator.write` and the MkDocs plugin decide
+where the results go. Templates are compiled once per environment and reused for every page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .models import Source
+from .validate import HOME_PAGE, Handbook, PageEntry, placeholders_in
+
+HOME_LABEL = "Home"
+
+# Our stylesheet, shipped in the package and added to every build.
+PACKAGE_ASSETS = Path(__file__).parent / "assets"
+STYLESHEET = "assets/stylesheets/handbook.css"
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+CHANNEL_LABELS = {
+    "email": "Email",
+    "letter": "Letter",
+    "phone": "What to say on the phone",
+    "in person": "What to say in person",
+    "text message": "Text message",
+}
+
+# Markdown syntax that Python-Markdown would pass through as raw HTML: a "<" that starts a tag, comment or
+# declaration. Autolinks such as <https://example.org> stay, as they are Markdown, not HTML.
+_RAW_HTML = re.compile(r"<(?!(?:https?|mailto):[^\s<>]*>)(?=[A-Za-z/!?])")
+
+
+def escape_html(text: str) -> str:
+    """Show any HTML in editors' text as written instead of letting it into the page."""
+    return _RAW_HTML.sub("&lt;", text)
+
+
+def inline(text: str) -> str:
+    """Text for one line of Markdown (a heading, a list item): whitespace folded, HTML shown as text."""
+    return escape_html(" ".join(text.split()))
+
+
+def block(text: str) -> str:
+    """Markdown paragraphs: line endings normalised, HTML shown as text."""
+    return escape_html(text.replace("\r\n", "\n").strip())
+
+
+def human_date(day: dt.date) -> str:
+    """``1 November 2026``: the same on every machine, whatever its locale."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def highlight_placeholders(text: str) -> str:
+    """Mark each [Placeholder] so it stands out as the part to fill in."""
+    for name in placeholders_in(text):
+        text = re.sub(rf"\[{re.escape(name)}\](?![(\[:])", f"==[{name}]==", text)
+    return text
+
+
+def message_markdown(message: str) -> str:
+    """A script's message: every line break kept, as in a letter, and its [Placeholders] highlighted."""
+    text = highlight_placeholders(block(message))
+    paragraphs = [p.replace("\n", "  \n") for p in re.split(r"\n\s*\n", text)]
+    return "\n\n".join(paragraphs)
+
+
+def source_markdown(source: Source) -> str:
+    """A citation: author, title, publisher, date, and the link where there is one."""
+    parts = [inline(source.author)] if source.author else []
+    title = f"“{inline(source.title)}”"
+    parts.append(f"[{title}]({source.url})" if source.url else title)
+    if source.publisher:
+        parts.append(f"*{inline(source.publisher)}*")
+    if source.published:
+        parts.append(human_date(source.published))
+    text = ", ".join(parts) + "."
+    if source.note:
+        text += f" {inline(source.note)}"
+    return text
+
+
+@dataclass(frozen=True)
+class RenderedSite:
+    """Everything a build writes, held in memory: Markdown pages, static files, navigation and settings."""
+
+    pages: dict[str, str]
+    """Markdown by path inside the docs folder (``after-the-interview.md``), sorted by path."""
+    static: dict[str, Path]
+    """Files copied as they are, by path inside the docs folder."""
+    nav: list[Any]
+    """The navigation, in the form of ``mkdocs.yml``'s ``nav``."""
+    site_name: str
+    site_description: str
+    language: str
+    extra_css: list[str] = field(default_factory=lambda: [STYLESHEET])
+
+
+def make_environment(templates_dir: Path) -> jinja2.Environment:
+    """The Jinja environment for our templates: strict about undefined names, with our Markdown filters."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        # Markdown templates escape with the filters below; HTML templates (handouts) autoescape.
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default=False),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(inline=inline, block=block, human_date=human_date, message=message_markdown,
+                       placeholders=highlight_placeholders,
+                       source=source_markdown)
+    return env
+
+
+def navigation(handbook: Handbook) -> list[Any]:
+    """The site's navigation: the home page, then one section per phase in the handbook's order."""
+    nav: list[Any] = [{HOME_LABEL: f"{HOME_PAGE}.md"}]
+    for phase in handbook.settings.phases:
+        entries = handbook.pages_in_phase(phase.id)
+        if entries:
+            nav.append({phase.title: [{e.page.title: f"{e.id}.md"} for e in entries]})
+    nav.extend({e.page.title: f"{e.id}.md"} for e in handbook.pages_in_phase(None))
+    return nav
+
+
+def render(handbook: Handbook, templates_dir: Path) -> RenderedSite:
+    """Render every page of the handbook to Markdown with the templates in ``templates_dir``."""
+    env = make_environment(templates_dir)
+    templates = {kind: env.get_template(f"{kind}.md.j2") for kind in sorted({e.page.kind for e in
+                                                                               handbook.pages.values()})}
+    phases = [(phase, handbook.pages_in_phase(phase.id)) for phase in handbook.settings.phases]
+    unphased = handbook.pages_in_phase(None)
+    pages: dict[str, str] = {}
+    for page_id, entry in handbook.pages.items():
+        pages[f"{page_id}.md"] = templates[entry.page.kind].render(
+            id=page_id,
+            page=entry.page,
+            phase=_phase_title(handbook, entry),
+            related=[handbook.pages[other] for other in entry.page.related],
+            sources=[handbook.sources[source] for source in entry.page.sources],
+            phases=phases,
+            unphased=unphased,
+            channel_label=CHANNEL_LABELS,
+        )
+    static = {f"assets/{path.relative_to(handbook.content_dir / 'assets').as_posix()}": path
+              for path in handbook.assets}
+    static[STYLESHEET] = PACKAGE_ASSETS / "handbook.css"
+    return RenderedSite(
+        pages=dict(sorted(pages.items())),
+        static=dict(sorted(static.items())),
+        nav=navigation(handbook),
+        site_name=handbook.settings.title,
+        site_description=handbook.settings.description,
+        language=handbook.settings.language,
+    )
+
+
+def _phase_title(handbook: Handbook, entry: PageEntry) -> str | None:
+    for phase in handbook.settings.phases:
+        if phase.id == entry.page.phase:
+            return phase.title
+    return None

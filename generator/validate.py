@@ -1,0 +1,399 @@
+"""Validate: turn loaded documents into a typed :class:`Handbook`, or a list of every problem in them.
+
+Each file is checked against its model (pydantic), and pydantic's errors are mapped back to the position of
+the key (for an unknown key) or the value (for a wrong value) in the file. Then checks across files run:
+phases, related pages and sources must exist, ids must be unique. Nothing stops at the first problem.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import types
+import typing
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, RootModel, ValidationError
+
+from .load import Document, LoadedTree
+from .models import (
+    ID_PATTERN,
+    PAGE_KINDS,
+    AnyPage,
+    HandbookSettings,
+    Script,
+    Source,
+    Sources,
+)
+from .problems import ContentError, KeyPath, Problem
+
+SETTINGS_FILE = "handbook"
+SOURCES_FILE = "sources"
+HOME_PAGE = "index"
+# Page ids whose output would collide with what the site or this tool writes.
+RESERVED_IDS = {"assets", "handouts", "search", "404", SETTINGS_FILE, SOURCES_FILE}
+KIND_ORDER = {kind: rank for rank, kind in enumerate(PAGE_KINDS)}
+
+
+@dataclass(frozen=True)
+class PageEntry:
+    """A validated page and where it came from."""
+
+    id: str
+    file: Path
+    page: AnyPage
+
+
+@dataclass(frozen=True)
+class Handbook:
+    """Everything the content folder says, validated and cross-checked."""
+
+    content_dir: Path
+    settings: HandbookSettings
+    sources: dict[str, Source]
+    pages: dict[str, PageEntry]
+    assets: tuple[Path, ...]
+
+    def pages_in_phase(self, phase: str | None) -> list[PageEntry]:
+        """The pages of one phase (None: pages without a phase), in reading order."""
+        return sorted(
+            (entry for entry in self.pages.values() if entry.page.phase == phase and entry.id != HOME_PAGE),
+            key=lambda e: (e.page.order is None, e.page.order or 0, KIND_ORDER[e.page.kind],
+                           e.page.title.casefold(), e.id),
+        )
+
+
+def validate(tree: LoadedTree) -> Handbook:
+    """Check the loaded tree; raise :class:`ContentError` with every problem, or return the handbook."""
+    problems = list(tree.problems)
+    documents = dict(tree.documents)
+
+    settings_doc = _take_site_file(documents, tree.root, SETTINGS_FILE)
+    sources_doc = _take_site_file(documents, tree.root, SOURCES_FILE)
+    settings = None
+    if settings_doc is None:
+        if not any(p.file.stem == SETTINGS_FILE and p.file.parent == tree.root for p in problems):
+            problems.append(Problem(tree.root / f"{SETTINGS_FILE}.yml", 0, 0, "the handbook settings file is missing",
+                                    hint="create it with the handbook's title, description and phases (see README)"))
+    else:
+        settings = _check_model(settings_doc, HandbookSettings, problems)
+    sources: dict[str, Source] = {}
+    if sources_doc is not None:
+        checked = _check_model(sources_doc, Sources, problems)
+        sources = checked.root if checked else {}
+
+    pages: dict[str, PageEntry] = {}
+    page_docs: dict[str, Document] = {}
+    for file, doc in sorted(documents.items()):
+        page_id = file.stem
+        if not re.match(ID_PATTERN, page_id):
+            problems.append(Problem(file, 0, 0, f'the file name "{file.name}" cannot be used as a page id',
+                                    hint="use lowercase letters, digits and hyphens, like after-the-interview.yml"))
+        elif page_id in RESERVED_IDS:
+            problems.append(Problem(file, 0, 0, f'the page id "{page_id}" is reserved for the site itself',
+                                    hint="rename the file"))
+        elif page_id in page_docs:
+            problems.append(Problem(file, 0, 0, f'the page id "{page_id}" is already used by '
+                                    f"{_rel(page_docs[page_id].file, tree.root)}",
+                                    hint="page ids are file names and must be unique across the content folder: "
+                                         "rename one of the files"))
+        else:
+            page_docs[page_id] = doc
+            page = _check_page(doc, problems)
+            if page is not None:
+                pages[page_id] = PageEntry(page_id, file, page)
+
+    if not any(path.stem == HOME_PAGE for path in tree.yaml_files):
+        problems.append(Problem(tree.root / f"{HOME_PAGE}.yml", 0, 0, "the handbook has no home page",
+                                hint=f"add {tree.root.name}/{HOME_PAGE}.yml with kind: page and contents: true"))
+    # A page that could not be read still exists: links to it are not the problem.
+    known_ids = {path.stem for path in tree.yaml_files} - {SETTINGS_FILE, SOURCES_FILE}
+    problems.extend(_cross_check(page_docs, known_ids, pages, settings, sources, sources_doc is not None))
+    if problems:
+        raise ContentError(problems)
+    assert settings is not None  # a missing or broken settings file is a problem above
+    return Handbook(tree.root, settings, sources, dict(sorted(pages.items())), tuple(tree.assets))
+
+
+def _rel(path: Path, root: Path) -> str:
+    return (Path(root.name) / path.relative_to(root)).as_posix() if path.is_relative_to(root) else str(path)
+
+
+def _take_site_file(documents: dict[Path, Document], root: Path, stem: str) -> Document | None:
+    for suffix in (".yml", ".yaml"):
+        doc = documents.pop(root / f"{stem}{suffix}", None)
+        if doc is not None:
+            return doc
+    return None
+
+
+def _check_page(doc: Document, problems: list[Problem]) -> AnyPage | None:
+    data = doc.data
+    if not isinstance(data, dict):
+        problems.append(doc.problem((), f"a page must be a set of fields, but this file holds {_describe(data, None)}",
+                                    hint='start the file with "kind: …", then "title: …" and the other fields'))
+        return None
+    if "kind" not in data:
+        problems.append(doc.problem((), 'missing required field "kind"',
+                                    hint=f"start the file with a line such as \"kind: page\" ({_kinds()})"))
+        return None
+    kind = data["kind"]
+    model = PAGE_KINDS.get(kind) if isinstance(kind, str) else None
+    if model is None:
+        problems.append(doc.problem(("kind",), f"unknown kind {_describe(kind, doc.raw.get(('kind',)))}",
+                                    hint=_did_you_mean(kind, PAGE_KINDS, f"the kinds are: {_kinds()}")))
+        return None
+    return _check_model(doc, model, problems)
+
+
+def _kinds() -> str:
+    return ", ".join(PAGE_KINDS)
+
+
+def _check_model(doc: Document, model: type[BaseModel], problems: list[Problem]) -> Any:
+    """Validate a document against a model, turning each pydantic error into a positioned problem."""
+    if not isinstance(doc.data, dict):
+        problems.append(doc.problem((), f"expected a set of fields (key: value lines), but this file holds "
+                                    f"{_describe(doc.data, None)}"))
+        return None
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as error:
+        problems.extend(_problem_from_error(doc, model, e) for e in error.errors(include_url=False))
+        return None
+
+
+def _problem_from_error(doc: Document, model: type[BaseModel], error: Any) -> Problem:
+    """Plain words and the right position for one pydantic error."""
+    loc: KeyPath = tuple(error["loc"])
+    kind: str = error["type"]
+    value = error.get("input")
+    ctx = error.get("ctx") or {}
+    got = _describe(value, doc.raw.get(loc))
+    quote_hint = _quote_hint(doc, loc)
+
+    if "[key]" in loc:  # a key of a dict (a source id) failed its pattern
+        path = loc[: loc.index("[key]")]
+        return doc.problem(path, f'"{path[-1]}" cannot be used as an id',
+                           "ids use lowercase letters, digits and hyphens, like final-round-mistake", at_key=True)
+    if kind == "missing":
+        name = loc[-1]
+        description = _field_description(model, loc)
+        parent = loc[:-1]
+        return Problem(doc.file, *_spot(doc, parent), f'missing required field "{name}"', parent,
+                       f'add "{name}: …"' + (f" ({description})" if description else ""))
+    if kind == "extra_forbidden":
+        name = str(loc[-1])
+        allowed = _fields_at(model, loc[:-1]) or []
+        return doc.problem(loc, f'unknown field "{name}"',
+                           _did_you_mean(name, allowed, f"the fields allowed here are: {', '.join(allowed)}"),
+                           at_key=True)
+    if kind == "string_type":
+        return doc.problem(loc, f"expected text, got {got}", quote_hint)
+    if kind == "list_type":
+        return doc.problem(loc, f"expected a list, got {got}",
+                           'write each entry on its own line, starting with "- "')
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return doc.problem(loc, f"expected a set of fields (key: value lines), got {got}",
+                           "write the fields on the lines below, indented by two more spaces")
+    if kind == "literal_error":
+        return doc.problem(loc, f"expected one of {ctx.get('expected')}, got {got}", quote_hint)
+    if kind == "string_pattern_mismatch":
+        if "https?" in str(ctx.get("pattern")):
+            return doc.problem(loc, f"expected a web address starting with https://, got {got}")
+        return doc.problem(loc, f"{got} is not a valid id",
+                           "ids use lowercase letters, digits and hyphens, like after-the-interview")
+    if kind == "string_too_short":
+        return doc.problem(loc, "must not be empty", "write the text after the colon, or remove the line")
+    if kind == "too_short":
+        need = ctx.get("min_length", 1)
+        return doc.problem(loc, f"needs at least {need} entr{'y' if need == 1 else 'ies'}",
+                           'write each entry on its own line, starting with "- "')
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return doc.problem(loc, f"expected a whole number, got {got}")
+    if kind == "bool_type":
+        return doc.problem(loc, f"expected true or false, got {got}")
+    if kind == "greater_than_equal":
+        return doc.problem(loc, f"must be at least {ctx.get('ge')}, got {got}")
+    if kind == "less_than_equal":
+        return doc.problem(loc, f"must be at most {ctx.get('le')}, got {got}")
+    if kind == "handbook_date":
+        hint = "remove the time" if isinstance(value, dt.datetime) else None
+        if isinstance(value, str) and re.match(r"^\d{4}-\d{1,2}-\d{1,2}$", value.strip()):
+            hint = "that day does not exist in the calendar; check the month (01-12) and the day"
+        return doc.problem(loc, f"{error['msg']}, got {got}", hint)
+    return doc.problem(loc, error["msg"][:1].lower() + error["msg"][1:])
+
+
+def _spot(doc: Document, path: KeyPath) -> tuple[int, int]:
+    spot = doc.value_spot(path)
+    return spot.line, spot.column
+
+
+def _quote_hint(doc: Document, loc: KeyPath) -> str | None:
+    raw = doc.raw.get(loc)
+    if raw is None:
+        return None
+    return f'YAML read this as something other than text; put it in quotes to keep it as written: "{raw}"'
+
+
+def _describe(value: Any, raw: str | None) -> str:
+    """Say in plain words what a value is, quoting what the editor wrote where YAML changed it."""
+    if isinstance(value, bool):
+        return f"{raw}, which YAML reads as {'true' if value else 'false'}" if raw else str(value).lower()
+    if value is None:
+        return "nothing (the value is empty)"
+    if isinstance(value, int | float):
+        return f"the number {raw if raw is not None else value}"
+    if isinstance(value, dt.date):
+        return f"the date {raw if raw is not None else value}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f'"{shown}"'
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a set of fields"
+    return type(value).__name__
+
+
+def _did_you_mean(word: Any, choices: Iterable[str], otherwise: str) -> str:
+    match = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return f'did you mean "{match[0]}"?' if match else otherwise
+
+
+def _unwrap(tp: Any) -> Any:
+    """Strip Annotated[...] and Optional[...] to reach the type that matters."""
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            if len(args) != 1:
+                return tp
+            tp = args[0]
+        elif isinstance(tp, type) and issubclass(tp, RootModel):
+            tp = tp.model_fields["root"].annotation
+        else:
+            return tp
+
+
+def _walk(model: type[BaseModel], loc: KeyPath) -> Any:
+    tp: Any = model
+    for part in loc:
+        tp = _unwrap(tp)
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            field = tp.model_fields.get(str(part))
+            if field is None:
+                return None
+            tp = field.annotation
+        elif typing.get_origin(tp) is list:
+            tp = typing.get_args(tp)[0]
+        elif typing.get_origin(tp) is dict:
+            tp = typing.get_args(tp)[1]
+        else:
+            return None
+    return _unwrap(tp)
+
+
+def _fields_at(model: type[BaseModel], loc: KeyPath) -> list[str] | None:
+    """The field names allowed in the mapping at ``loc``, for did-you-mean suggestions."""
+    tp = _walk(model, loc)
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return list(tp.model_fields)
+    return None
+
+
+def _field_description(model: type[BaseModel], loc: KeyPath) -> str | None:
+    parent = _walk(model, loc[:-1])
+    if isinstance(parent, type) and issubclass(parent, BaseModel):
+        field = parent.model_fields.get(str(loc[-1]))
+        return field.description.rstrip(".") if field and field.description else None
+    return None
+
+
+_PLACEHOLDER = re.compile(r"\[([^\[\]\n]+)\](?![(\[:])")
+
+
+def placeholders_in(message: str) -> list[str]:
+    """The [Placeholder] names a script's message uses, in order of first use (Markdown links excluded)."""
+    seen: dict[str, None] = {}
+    for match in _PLACEHOLDER.finditer(message):
+        seen.setdefault(match.group(1).strip(), None)
+    return list(seen)
+
+
+def _ids_in(doc: Document, field: str) -> list[tuple[int, str]]:
+    """The (index, id) pairs of a list-of-ids field in raw data, skipping what the model reports as wrong."""
+    value = doc.data.get(field) if isinstance(doc.data, dict) else None
+    if not isinstance(value, list):
+        return []
+    return [(i, item) for i, item in enumerate(value) if isinstance(item, str) and re.match(ID_PATTERN, item)]
+
+
+def _cross_check(
+    docs: dict[str, Document],
+    known_ids: set[str],
+    pages: dict[str, PageEntry],
+    settings: HandbookSettings | None,
+    sources: dict[str, Source],
+    have_sources_file: bool,
+) -> list[Problem]:
+    """Checks between files, on the raw data of every page that could be read, valid or not."""
+    problems: list[Problem] = []
+    phases = [phase.id for phase in settings.phases] if settings else None
+    for page_id, doc in docs.items():
+        phase = doc.data.get("phase") if isinstance(doc.data, dict) else None
+        if phases is not None and isinstance(phase, str) and re.match(ID_PATTERN, phase) and phase not in phases:
+            problems.append(doc.problem(("phase",), f'unknown phase "{phase}"',
+                                        _did_you_mean(phase, phases,
+                                                      f"the phases are: {', '.join(phases)} (set in handbook.yml)")))
+        seen: set[str] = set()
+        for i, other in _ids_in(doc, "related"):
+            if other == page_id:
+                problems.append(doc.problem(("related", i), "a page cannot be related to itself", "remove this line"))
+            elif other not in known_ids:
+                problems.append(doc.problem(("related", i), f'no page has the id "{other}"',
+                                            _did_you_mean(other, sorted(known_ids),
+                                                          "a page's id is its file name without .yml")))
+            elif other in seen:
+                problems.append(doc.problem(("related", i), f'"{other}" is listed twice', "remove this line"))
+            seen.add(other)
+        seen = set()
+        for i, source in _ids_in(doc, "sources"):
+            if source not in sources:
+                where = "sources.yml" if have_sources_file else "sources.yml (which does not exist yet)"
+                problems.append(doc.problem(("sources", i), f'no source has the id "{source}" in {where}',
+                                            _did_you_mean(source, sources, "add the source to sources.yml first")))
+            elif source in seen:
+                problems.append(doc.problem(("sources", i), f'"{source}" is listed twice', "remove this line"))
+            seen.add(source)
+        entry = pages.get(page_id)
+        if entry is not None and isinstance(entry.page, Script):
+            problems.extend(_check_placeholders(entry.page, doc))
+    return problems
+
+
+def _check_placeholders(script: Script, doc: Document) -> list[Problem]:
+    used = placeholders_in(f"{script.subject or ''}\n{script.message}")
+    declared = [p.name for p in script.placeholders]
+    problems = []
+    for name in used:
+        if name not in declared:
+            problems.append(doc.problem(("message",), f'"[{name}]" is used in the message, but not explained '
+                                        "under placeholders",
+                                        f'add it under placeholders: "- name: {name}" with a hint saying what '
+                                        "to write there"))
+    for i, name in enumerate(declared):
+        if name not in used:
+            problems.append(doc.problem(("placeholders", i, "name"), f'the placeholder "{name}" is not used in '
+                                        "the subject or the message",
+                                        f'write "[{name}]" in the message, or remove this entry'))
+        elif declared.index(name) != i:
+            problems.append(doc.problem(("placeholders", i, "name"), f'the placeholder "{name}" is listed twice'))
+    return problems
