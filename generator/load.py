@@ -176,7 +176,7 @@ def load_text(text: str, file: Path) -> tuple[Document | None, list[Problem]]:
                 attach(_scalar(event, spot, path, doc, add), spot, path)
             else:
                 if event.tag not in _PLAIN_CONTAINER_TAGS:
-                    add(spot, f"the tag {event.tag} is not allowed in handbook files", path,
+                    add(spot, f"the tag {_shown_tag(event.tag)} is not allowed in handbook files", path,
                         hint="remove the tag: handbook files hold only plain text, numbers, dates, lists and mappings")
                     raise _Abort
                 container: dict | list = {} if isinstance(event, yaml.MappingStartEvent) else []
@@ -198,13 +198,18 @@ def load_text(text: str, file: Path) -> tuple[Document | None, list[Problem]]:
     return doc, problems
 
 
+def _shown_tag(tag: str) -> str:
+    """A tag as editors write it: ``!!python/object`` rather than ``tag:yaml.org,2002:python/object``."""
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+
+
 def _scalar(event: Any, spot: Spot, path: KeyPath, doc: Document, add: Any) -> Any:
     """Turn a scalar event into a Python value with YAML's usual (1.1) rules, remembering surprising ones."""
     tag = event.tag
     if tag in (None, "!"):
         tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
     if tag not in _SCALAR_TAGS:
-        add(spot, f"the tag {event.tag} is not allowed in handbook files", path,
+        add(spot, f"the tag {_shown_tag(event.tag)} is not allowed in handbook files", path,
             hint="remove the tag: handbook files hold only plain text, numbers, dates, lists and mappings")
         return event.value
     if tag == "tag:yaml.org,2002:str":
@@ -243,6 +248,12 @@ _SYNTAX_EXPLANATIONS: list[tuple[re.Pattern[str], str, str | None]] = [
     (re.compile(r"expected <block end>, but found"),
      "this line is indented differently from the lines above it",
      "keys at the same level must start in the same column"),
+    (re.compile(r"did not find expected ',' or '\]'"),
+     "a list written in [square brackets] is not closed",
+     "add the closing ], or if the brackets are part of the text, put the whole text in quotes"),
+    (re.compile(r"did not find expected ',' or '\}'"),
+     "a set of fields written in {curly brackets} is not closed",
+     "add the closing }, or if the brackets are part of the text, put the whole text in quotes"),
     (re.compile(r"found undefined alias"),
      "the '*' here starts an alias, which handbook files do not use",
      'if the * is part of the text, put the whole text in quotes: "*Bold* tip"'),

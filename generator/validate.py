@@ -163,8 +163,17 @@ def _check_model(doc: Document, model: type[BaseModel], problems: list[Problem])
     try:
         return model.model_validate(doc.data)
     except ValidationError as error:
-        problems.extend(_problem_from_error(doc, model, e) for e in error.errors(include_url=False))
-        return None
+        errors = error.errors(include_url=False)
+    # A misspelt key ("sumary") also leaves its field missing; its did-you-mean says it all.
+    misspelt = set()
+    for e in errors:
+        if e["type"] == "extra_forbidden":
+            parent = tuple(e["loc"][:-1])
+            misspelt.update((parent, m) for m in difflib.get_close_matches(str(e["loc"][-1]),
+                                                                        _fields_at(model, parent) or [], n=1))
+    problems.extend(_problem_from_error(doc, model, e) for e in errors
+                    if not (e["type"] == "missing" and (tuple(e["loc"][:-1]), e["loc"][-1]) in misspelt))
+    return None
 
 
 def _problem_from_error(doc: Document, model: type[BaseModel], error: Any) -> Problem:
@@ -201,7 +210,11 @@ def _problem_from_error(doc: Document, model: type[BaseModel], error: Any) -> Pr
         return doc.problem(loc, f"expected a set of fields (key: value lines), got {got}",
                            "write the fields on the lines below, indented by two more spaces")
     if kind == "literal_error":
-        return doc.problem(loc, f"expected one of {ctx.get('expected')}, got {got}", quote_hint)
+        options = re.findall(r"'([^']*)'", str(ctx.get("expected")))
+        hint = quote_hint
+        if isinstance(value, str):
+            hint = _did_you_mean(value.lower(), options, quote_hint) if hint is None else hint
+        return doc.problem(loc, f"expected one of {ctx.get('expected')}, got {got}", hint)
     if kind == "string_pattern_mismatch":
         if "https?" in str(ctx.get("pattern")):
             return doc.problem(loc, f"expected a web address starting with https://, got {got}")
@@ -236,8 +249,8 @@ def _spot(doc: Document, path: KeyPath) -> tuple[int, int]:
 
 def _quote_hint(doc: Document, loc: KeyPath) -> str | None:
     raw = doc.raw.get(loc)
-    if raw is None:
-        return None
+    if raw in (None, "", "~", "null", "Null", "NULL"):
+        return "write the text after the colon" if raw is not None else None
     return f'YAML read this as something other than text; put it in quotes to keep it as written: "{raw}"'
 
 
@@ -249,6 +262,8 @@ def _describe(value: Any, raw: str | None) -> str:
         return "nothing (the value is empty)"
     if isinstance(value, int | float):
         return f"the number {raw if raw is not None else value}"
+    if isinstance(value, dt.datetime):
+        return f"the date and time {raw if raw is not None else value}"
     if isinstance(value, dt.date):
         return f"the date {raw if raw is not None else value}"
     if isinstance(value, str):

@@ -1,0 +1,58 @@
+"""Shared fixtures: copies of the handbook to build and break, and a way to run the real commands."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURE = REPO / "tests" / "fixtures" / "handbook"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="Rewrite golden Markdown and the expected text of error cases from the current output.")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the repository's handbook (mkdocs.yml, content, templates), free to build and break."""
+    root = tmp_path / "handbook"
+    root.mkdir()
+    for name in ("content", "templates"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "mkdocs.yml", root)
+    return root
+
+
+def run(*args: str | Path, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run a command as a user would, capturing its output."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"}
+    return subprocess.run([str(a) for a in args], cwd=cwd, capture_output=True, text=True, timeout=timeout,
+                          env=env, check=False)
+
+
+def handbook(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run the ``handbook`` command (as ``python -m generator``, the same entry point)."""
+    return run(sys.executable, "-m", "generator", *args, cwd=cwd)
+
+
+def mkdocs(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return run(sys.executable, "-m", "mkdocs", *args, cwd=cwd)
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` with the SHA-256 of its bytes, to prove a folder did not change."""
+    return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
