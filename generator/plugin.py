@@ -7,7 +7,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import textwrap
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -19,10 +21,25 @@ from mkdocs.structure.files import File, Files
 
 from .load import YAML_SUFFIXES
 from .pipeline import MARKDOWN_EXTENSIONS, generate
-from .problems import ContentError, format_plain, summarize
+from .problems import ContentError, Problem, format_plain, summarize
 from .render import RenderedSite
 
 log = logging.getLogger("mkdocs.plugins.handbook")
+
+
+def with_problems_shown(site: RenderedSite, problems: list[Problem]) -> RenderedSite:
+    """``site`` with a box listing ``problems`` at the top of every page (after its front matter)."""
+    listing = textwrap.indent(format_plain(problems), "        ")
+    notice = (f'!!! failure "This preview is out of date: {summarize(problems)}"\n\n'
+              f"    Fix these, save, and the preview updates by itself:\n\n{listing}\n\n")
+    pages = {}
+    for path, text in site.pages.items():
+        front, body = ("", text)
+        if text.startswith("---\n") and "\n---\n" in text[4:]:
+            end = text.index("\n---\n", 4) + 5
+            front, body = text[:end], text[end:]
+        pages[path] = f"{front}\n{notice}{body.lstrip()}"
+    return dataclasses.replace(site, pages=pages)
 
 
 class HandbookConfig(Config):
@@ -34,23 +51,34 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     """Generates the handbook's pages from the YAML in ``docs_dir``."""
 
     def __init__(self) -> None:
+        self.serving = False
         self.site: RenderedSite | None = None
+        self.last_good: RenderedSite | None = None
+        """During ``mkdocs serve``, the last site generated without problems (the plugin lives across rebuilds)."""
         self.preloaded: RenderedSite | None = None
         """Set by the ``handbook`` command, which has already generated the site and need not do it twice."""
 
     def templates_dir(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path).parent / self.config.templates
 
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         site = self.preloaded
         if site is None:
             try:
                 site = generate(Path(config.docs_dir), self.templates_dir(config))
+                self.last_good = site
             except ContentError as error:
-                raise PluginError(
-                    "The handbook's content has problems; nothing was built.\n"
-                    f"{format_plain(error.problems, excerpts=True)}\n{summarize(error.problems)}"
-                ) from None
+                report = f"{format_plain(error.problems, excerpts=True)}\n{summarize(error.problems)}"
+                if not (self.serving and self.last_good):
+                    raise PluginError(f"The handbook's content has problems; nothing was built.\n{report}") from None
+                # While previewing, keep the last good pages up, each with the problems on top, so the editor
+                # sees them in the browser; a failed rebuild would leave the browser waiting with no word why.
+                log.error("The handbook's content has problems; the preview shows the last good version.\n%s",
+                          report)
+                site = with_problems_shown(self.last_good, error.problems)
         self.site = site
         config.site_name = site.site_name
         if not config.site_description:

@@ -1,0 +1,82 @@
+"""Live preview: `handbook serve` rebuilds when content or templates change, and survives bad edits."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode()
+    except OSError:
+        return None
+
+
+def _wait_for(condition: Callable[[], bool], what: str, limit: float = 60) -> None:
+    """Poll until ``condition`` holds; a bounded wait, not a timing assertion."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.25)
+    pytest.fail(f"gave up waiting for {what}")
+
+
+@pytest.fixture
+def server(project: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "generator", "serve", "-a", f"127.0.0.1:{port}"],
+            cwd=project, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        )
+        try:
+            yield f"http://127.0.0.1:{port}", log
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+
+
+def test_serve_rebuilds_on_yaml_and_template_edits(project: Path, server: tuple[str, Path]) -> None:
+    base, log = server
+    page = f"{base}/after-interview-review/"
+    _wait_for(lambda: "I arrived on time." in (_fetch(page) or ""), "the first build")
+
+    checklist = project / "content" / "checklists" / "after-interview-review.yml"
+    checklist.write_text(checklist.read_text().replace("I arrived on time.", "I arrived ten minutes early."))
+    _wait_for(lambda: "I arrived ten minutes early." in (_fetch(page) or ""), "the rebuild after a YAML edit")
+
+    template = project / "templates" / "checklist.md.j2"
+    template.write_text(template.read_text().replace("When to use this checklist", "When to use this list"))
+    _wait_for(lambda: "When to use this list" in (_fetch(page) or ""), "the rebuild after a template edit")
+
+    checklist.write_text(checklist.read_text().replace("kind: checklist", "kind: checkist"))
+    _wait_for(lambda: 'unknown kind "checkist"' in log.read_text(), "the problem to be reported")
+    assert "content/checklists/after-interview-review.yml:1:7" in log.read_text()
+    _wait_for(lambda: "This preview is out of date: 1 problem in 1 file" in (_fetch(page) or ""),
+              "the problem to be shown in the browser")
+    shown = _fetch(page) or ""
+    assert "I arrived ten minutes early." in shown, "the preview keeps the last good version"
+    assert '<pre><code>content/checklists/after-interview-review.yml:1:7: kind: unknown kind "checkist"' in shown
+
+    checklist.write_text(checklist.read_text().replace("kind: checkist", "kind: checklist")
+                         .replace("ten minutes early", "on time, calm"))
+    _wait_for(lambda: "I arrived on time, calm." in (_fetch(page) or ""), "recovery after fixing the file")
+    assert "This preview is out of date" not in (_fetch(page) or "")
