@@ -1,0 +1,97 @@
+"""Golden Markdown: the fixture handbook rendered by the real templates, compared with tests/golden/.
+
+After a deliberate change to a template, refresh with `pytest tests/test_render.py --update-golden` and
+read the diff as a reviewer would.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from generator.pipeline import generate
+from generator.render import escape_html, human_date, inline, message_markdown
+
+from .conftest import FIXTURE, REPO
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.fixture(scope="module")
+def site():
+    return generate(FIXTURE / "content", REPO / "templates")
+
+
+def test_golden_markdown(site, update_golden: bool) -> None:
+    expected = {path.name: path.read_text(encoding="utf-8") for path in sorted(GOLDEN.glob("*.md"))}
+    if update_golden:
+        GOLDEN.mkdir(exist_ok=True)
+        for path in GOLDEN.glob("*.md"):
+            path.unlink()
+        for name, text in site.pages.items():
+            (GOLDEN / name).write_text(text, encoding="utf-8", newline="\n")
+        expected = dict(site.pages)
+    assert sorted(site.pages) == sorted(expected), "the set of generated pages changed"
+    for name, text in site.pages.items():
+        assert text == expected[name], f"{name} differs from tests/golden/{name}"
+
+
+def test_golden_navigation(site, update_golden: bool) -> None:
+    golden = GOLDEN / "nav.json"
+    if update_golden:
+        golden.write_text(json.dumps(site.nav, indent=2) + "\n", encoding="utf-8")
+    assert site.nav == json.loads(golden.read_text(encoding="utf-8"))
+
+
+def test_rendering_is_deterministic() -> None:
+    first = generate(FIXTURE / "content", REPO / "templates")
+    second = generate(FIXTURE / "content", REPO / "templates")
+    assert first.pages == second.pages
+    assert list(first.pages) == sorted(first.pages)
+
+
+def test_every_kind_is_covered_by_the_fixture(site) -> None:
+    kinds = {line.split(": ", 1)[1] for path in (FIXTURE / "content").glob("*.yml")
+             for line in path.read_text().splitlines() if line.startswith("kind: ")}
+    assert kinds == {"guide", "checklist", "recovery", "script", "page"}
+
+
+def test_checkboxes_are_labelled_by_their_text(site) -> None:
+    page = site.pages["checklist.md"]
+    assert ('<label class="task-list-control"><input type="checkbox" name="checklist-1-1">'
+            '<span class="task-list-indicator"></span> Item with *emphasis*</label>') in page
+    assert page.count('type="checkbox"') == 3
+
+
+def test_html_in_content_is_shown_as_text(site) -> None:
+    assert "&lt;script>alert(1)&lt;/script>" in site.pages["guide.md"]
+    assert "<script>" not in site.pages["guide.md"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("<b>bold</b>", "&lt;b>bold&lt;/b>"),
+    ("<!-- hidden -->", "&lt;!-- hidden -->"),
+    ("a < b and 3<4", "a < b and 3<4"),
+    ("see <https://example.org>", "see <https://example.org>"),
+    ("mail <mailto:a@example.org>", "mail <mailto:a@example.org>"),
+])
+def test_escape_html(text: str, expected: str) -> None:
+    assert escape_html(text) == expected
+
+
+def test_inline_folds_line_breaks() -> None:
+    assert inline("one\n  two\tthree ") == "one two three"
+
+
+def test_human_date_ignores_locale() -> None:
+    import datetime as dt
+
+    assert human_date(dt.date(2026, 3, 1)) == "1 March 2026"
+
+
+def test_message_keeps_line_breaks_and_marks_placeholders() -> None:
+    text = "Dear [Name],\n\nThanks.\nBest,\n[Me]\nSee [the advert](https://example.org)."
+    assert message_markdown(text) == ("Dear ==[Name]==,\n\nThanks.  \nBest,  \n==[Me]==  \n"
+                                      "See [the advert](https://example.org).")
