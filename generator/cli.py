@@ -156,3 +156,11 @@ def export(config_file: Path, out_dir: Path) -> None:
         _fail_setup(error)
     click.secho(f"Exported {len(site.pages)} pages to {display_path(out_dir.resolve())}/. "
                 f"Build it with: cd {out_dir} && mkdocs build", fg="green")
+
+
+@main.command()
+def fields() -> None:
+    """Print the reference of every field a content file can hold (Markdown)."""
+    from .reference import field_reference
+
+    click.echo(field_reference(), nl=False)

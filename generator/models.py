@@ -27,7 +27,8 @@ ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 """Plain text on one line; inline Markdown (**bold**, *italics*, [links](https://…)) is allowed."""
-Markdown = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Markdown = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1),
+                     Field(json_schema_extra={"contentMediaType": "text/markdown"})]
 """Markdown that may run over several paragraphs."""
 PageId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 SourceId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
@@ -258,7 +259,7 @@ class Script(PageBase):
     subject: Text | None = None
     """The email's subject line."""
     message: Markdown
-    """The message itself. Write the parts to fill in as [Placeholder name]."""
+    """The message itself; every line break is kept, as in a letter. Write the parts to fill in as [Placeholder]."""
     placeholders: list[Placeholder] = []
     """Explains each [Placeholder] that the message uses."""
     tips: list[Text] = []
