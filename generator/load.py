@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -39,9 +39,8 @@ _SCALAR_TAGS = {
 _PLAIN_CONTAINER_TAGS = {None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 
-@dataclass(frozen=True)
-class Spot:
-    """A position in a file, counting lines and columns from 1."""
+class Spot(NamedTuple):
+    """A position in a file, counting lines and columns from 1. (A tuple: one is made for every value.)"""
 
     line: int
     column: int
@@ -133,6 +132,10 @@ def load_text(text: str, file: Path) -> tuple[Document | None, list[Problem]]:
 
     try:
         for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.CollectionEndEvent):
+                frame = stack.pop()
+                attach(frame.container, doc.values[frame.path], frame.path)
+                continue
             spot = Spot.of(event.start_mark)
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
@@ -142,9 +145,6 @@ def load_text(text: str, file: Path) -> tuple[Document | None, list[Problem]]:
                     raise _Abort
                 continue
             if not isinstance(event, yaml.NodeEvent):
-                if isinstance(event, yaml.CollectionEndEvent):
-                    frame = stack.pop()
-                    attach(frame.container, doc.values.get(frame.path, spot), frame.path)
                 continue
             if isinstance(event, yaml.AliasEvent):
                 add(spot, f"aliases (*{event.anchor}) are not supported in handbook files",
