@@ -98,6 +98,9 @@ def build(config_file: Path, strict: bool, verbose: bool) -> None:
     site = _generate(project)
     try:
         out = build_site(project, site, strict=strict, verbose=verbose)
+    except KeyboardInterrupt:
+        click.secho(f"Interrupted; {display_path(project.site_dir)}/ was left as it was.", fg="red", err=True)
+        sys.exit(130)
     except BuildFailed as error:
         click.secho(f"The site could not be built; {display_path(project.site_dir)}/ was left as it was.",
                     fg="red", bold=True, err=True)
@@ -152,6 +155,9 @@ def export(config_file: Path, out_dir: Path) -> None:
     site = _generate(project)
     try:
         export_project(project, site, out_dir)
+    except KeyboardInterrupt:
+        click.secho("Interrupted; nothing was exported.", fg="red", err=True)
+        sys.exit(130)
     except SetupError as error:
         _fail_setup(error)
     click.secho(f"Exported {len(site.pages)} pages to {display_path(out_dir.resolve())}/. "

@@ -187,3 +187,28 @@ def test_console_script_is_installed() -> None:
     result = run(script, "--help", cwd=REPO)
     assert result.returncode == 0
     assert "Turn the handbook's YAML content into a website." in result.stdout
+
+
+def test_a_killed_build_leaves_the_site_and_the_next_build_cleans_up(project: Path) -> None:
+    import signal
+    import subprocess
+    import time
+
+    assert handbook("build", cwd=project).returncode == 0
+    before = tree_digest(project / "site")
+    page = project / "content" / "index.yml"
+    page.write_text(page.read_text().replace("Every checklist can be printed", "Every checklist prints"))
+    process = subprocess.Popen([sys.executable, "-m", "generator", "build"], cwd=project,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # Kill it while its staging folder exists: MkDocs is writing the new site there.
+    deadline = time.monotonic() + 60
+    while not list(project.glob(".site-staging-*")) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.002)
+    assert process.poll() is None, "the build finished before it could be killed"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert tree_digest(project / "site") == before
+    # The next build finishes the job and removes what the killed one left.
+    assert handbook("build", cwd=project).returncode == 0
+    assert "Every checklist prints" in (project / "site" / "index.html").read_text()
+    assert sorted(p.name for p in project.iterdir()) == ["content", "mkdocs.yml", "site", "templates"]
