@@ -15,6 +15,7 @@ from typing import Any
 import jinja2
 
 from .models import Source
+from .problems import ContentError, Problem
 from .validate import HOME_PAGE, Handbook, PageEntry, placeholders_in
 
 HOME_LABEL = "Home"
@@ -135,22 +136,31 @@ def navigation(handbook: Handbook) -> list[Any]:
 def render(handbook: Handbook, templates_dir: Path) -> RenderedSite:
     """Render every page of the handbook to Markdown with the templates in ``templates_dir``."""
     env = make_environment(templates_dir)
-    templates = {kind: env.get_template(f"{kind}.md.j2") for kind in sorted({e.page.kind for e in
-                                                                               handbook.pages.values()})}
+    kinds = sorted({entry.page.kind for entry in handbook.pages.values()})
+    try:
+        templates = {kind: env.get_template(f"{kind}.md.j2") for kind in kinds}
+    except jinja2.TemplateError as error:
+        raise ContentError([_template_problem(error, templates_dir)]) from None
     phases = [(phase, handbook.pages_in_phase(phase.id)) for phase in handbook.settings.phases]
     unphased = handbook.pages_in_phase(None)
     pages: dict[str, str] = {}
+    problems: list[Problem] = []
     for page_id, entry in handbook.pages.items():
-        pages[f"{page_id}.md"] = templates[entry.page.kind].render(
-            id=page_id,
-            page=entry.page,
-            phase=_phase_title(handbook, entry),
-            related=[handbook.pages[other] for other in entry.page.related],
-            sources=[handbook.sources[source] for source in entry.page.sources],
-            phases=phases,
-            unphased=unphased,
-            channel_label=CHANNEL_LABELS,
-        )
+        try:
+            pages[f"{page_id}.md"] = templates[entry.page.kind].render(
+                id=page_id,
+                page=entry.page,
+                phase=_phase_title(handbook, entry),
+                related=[handbook.pages[other] for other in entry.page.related],
+                sources=[handbook.sources[source] for source in entry.page.sources],
+                phases=phases,
+                unphased=unphased,
+                channel_label=CHANNEL_LABELS,
+            )
+        except jinja2.TemplateError as error:
+            problems.append(_template_problem(error, templates_dir, f"{entry.page.kind}.md.j2", page_id))
+    if problems:
+        raise ContentError(problems)
     static = {f"assets/{path.relative_to(handbook.content_dir / 'assets').as_posix()}": path
               for path in handbook.assets}
     static[STYLESHEET] = PACKAGE_ASSETS / "handbook.css"
@@ -162,6 +172,20 @@ def render(handbook: Handbook, templates_dir: Path) -> RenderedSite:
         site_description=handbook.settings.description,
         language=handbook.settings.language,
     )
+
+
+def _template_problem(error: jinja2.TemplateError, templates_dir: Path, name: str | None = None,
+                      page_id: str | None = None) -> Problem:
+    """A template's mistake as a problem: the template file, and the line where Jinja knows it."""
+    while_rendering = f" (while rendering the page {page_id})" if page_id else ""
+    if isinstance(error, jinja2.TemplateNotFound):
+        return Problem(templates_dir / error.name, 0, 0, "the template is missing",
+                       hint=f"every page kind needs a template named <kind>.md.j2 in {templates_dir.name}/")
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        file = Path(error.filename) if error.filename else templates_dir / (error.name or name or "?")
+        return Problem(file, error.lineno or 0, 1 if error.lineno else 0,
+                       f"template syntax error: {error.message}{while_rendering}")
+    return Problem(templates_dir / (name or "?"), 0, 0, f"the template failed: {error}{while_rendering}")
 
 
 def _phase_title(handbook: Handbook, entry: PageEntry) -> str | None:

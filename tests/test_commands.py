@@ -212,3 +212,23 @@ def test_a_killed_build_leaves_the_site_and_the_next_build_cleans_up(project: Pa
     assert handbook("build", cwd=project).returncode == 0
     assert "Every checklist prints" in (project / "site" / "index.html").read_text()
     assert sorted(p.name for p in project.iterdir()) == ["content", "mkdocs.yml", "site", "templates"]
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (("{% for group in page.groups %}", "{% for group in page.groups %"),
+     r"templates/checklist\.md\.j2:\d+:1: template syntax error: "),
+    (("{{ page.when | block | indent(4) }}", "{{ page.whenever | block }}"),
+     r"templates/checklist\.md\.j2: the template failed: .*whenever.* "
+     r"\(while rendering the page after-interview-review\)"),
+], ids=["syntax", "undefined"])
+def test_template_mistakes_are_reported_without_a_traceback(project: Path, change: tuple[str, str],
+                                                            expected: str) -> None:
+    template = project / "templates" / "checklist.md.j2"
+    old, new = change
+    assert old in template.read_text()
+    template.write_text(template.read_text().replace(old, new))
+    result = handbook("build", cwd=project)
+    assert result.returncode == 1
+    assert re.search(expected, result.stdout), result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+    assert not (project / "site").exists()
