@@ -10,6 +10,7 @@ import logging
 import sys
 import time
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -23,7 +24,7 @@ config_option = click.option(
 )
 
 
-def _fail_setup(error: SetupError) -> None:
+def _fail_setup(error: SetupError) -> NoReturn:
     click.secho(f"Error: {error}", fg="red", err=True)
     sys.exit(2)
 
@@ -33,7 +34,6 @@ def _project(config_file: Path) -> Project:
         return Project.from_config(config_file)
     except SetupError as error:
         _fail_setup(error)
-        raise  # unreachable: _fail_setup exits
 
 
 def _report(problems: list, output_format: str = "plain") -> None:
