@@ -4,8 +4,9 @@
     python benchmarks/generate.py --pages 50 --builds 50
 
 For each size it writes a synthetic content folder (every page kind, realistic text), then reports, each as
-the median of several runs: the load, validate and render stages and their sum (the generator stage, no
-MkDocs), the peak memory of that stage, and the wall time of a whole `handbook build` process.
+the median of several runs: the load, validate, review (editorial warnings) and render stages and their
+sum (the generator stage, no MkDocs), the peak memory of that stage, and the wall time of a whole
+`handbook build` process.
 It prints; it never fails. Numbers depend on the machine: compare runs on the same one.
 """
 
@@ -24,6 +25,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from generator.editorial import review  # noqa: E402
 from generator.load import load_tree  # noqa: E402
 from generator.render import render  # noqa: E402
 from generator.validate import validate  # noqa: E402
@@ -98,6 +100,9 @@ def stages(root: Path) -> dict[str, float]:
     handbook = validate(tree)
     timings["validate"] = time.perf_counter() - started
     started = time.perf_counter()
+    review(handbook)
+    timings["review"] = time.perf_counter() - started
+    started = time.perf_counter()
     render(handbook, root / "templates")
     timings["render"] = time.perf_counter() - started
     timings["generator"] = sum(timings.values())
@@ -106,7 +111,9 @@ def stages(root: Path) -> dict[str, float]:
 
 def peak_memory(root: Path) -> float:
     tracemalloc.start()
-    render(validate(load_tree(root / "content")), root / "templates")
+    handbook = validate(load_tree(root / "content"))
+    review(handbook)
+    render(handbook, root / "templates")
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     return peak / 2**20
@@ -125,7 +132,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     print(f"Python {sys.version.split()[0]}, median of {args.runs} runs (full builds: median of 3)\n")
-    header = f"{'pages':>6} {'load':>8} {'validate':>9} {'render':>8} {'generator':>10} {'peak MB':>8} {'build':>8}"
+    header = (f"{'pages':>6} {'load':>8} {'validate':>9} {'review':>8} {'render':>8} {'generator':>10} {'peak MB':>8} "
+              f"{'build':>8}")
     print(header)
     print("-" * len(header))
     for pages in args.pages:
@@ -136,9 +144,10 @@ def main() -> None:
             memory = peak_memory(root)
             build = statistics.median(full_build(root) for _ in range(3)) if pages <= args.builds else None
             build_text = f"{build:7.2f}s" if build is not None else "       -"
-            print(f"{pages:>6} {median['load']:7.3f}s {median['validate']:8.3f}s {median['render']:7.3f}s "
+            print(f"{pages:>6} {median['load']:7.3f}s {median['validate']:8.3f}s {median['review']:7.3f}s "
+                  f"{median['render']:7.3f}s "
                   f"{median['generator']:9.3f}s {memory:8.1f} {build_text}")
-    print("\nload/validate/render/generator: in-process, no MkDocs. build: a whole `handbook build` process "
+    print("\nload/validate/review/render/generator: in-process, no MkDocs. build: a whole `handbook build` process "
           "(MkDocs and Material included).")
 
 

@@ -36,7 +36,7 @@ def _project(config_file: Path) -> Project:
         _fail_setup(error)
 
 
-def _report(problems: list, output_format: str = "plain") -> None:
+def _report(problems: list, output_format: str = "plain", summary: str | None = None) -> None:
     """Print every problem, then a line that counts them."""
     if output_format == "github":
         click.echo(format_github(problems))
@@ -49,15 +49,23 @@ def _report(problems: list, output_format: str = "plain") -> None:
             else:
                 where, _, rest = line.partition(": ")
                 click.echo(click.style(where + ":", bold=True) + " " + rest)
-    click.secho(f"Found {summarize(problems)}.", fg="red", bold=True)
+    click.secho(summary or f"Found {summarize(problems)}.", fg="red" if summary is None else "yellow", bold=True)
 
 
-def _generate(project: Project, output_format: str = "plain") -> RenderedSite:
+def _generate(project: Project, output_format: str = "plain", strict: bool = False) -> RenderedSite:
+    """Run the pipeline; print problems and exit 1 on errors (or, with ``strict``, on warnings too)."""
     try:
-        return generate(project.content_dir, project.templates_dir)
+        site = generate(project.content_dir, project.templates_dir)
     except ContentError as error:
         _report(error.problems, output_format)
         sys.exit(1)
+    warnings = list(site.warnings)
+    if warnings and strict:
+        _report(warnings, output_format, f"Found {summarize(warnings, 'warning')}, which --strict counts as errors.")
+        sys.exit(1)
+    if warnings:
+        _report(warnings, output_format, f"No errors; {summarize(warnings, 'warning')} (see above).")
+    return site
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -73,19 +81,24 @@ def main() -> None:
 @config_option
 @click.option("--format", "output_format", type=click.Choice(["plain", "github"]), default="plain",
               show_default=True, help="plain for people; github for annotations in GitHub Actions.")
-def check(config_file: Path, output_format: str) -> None:
+@click.option("--strict", is_flag=True, help="Treat editorial warnings as errors.")
+def check(config_file: Path, output_format: str, strict: bool) -> None:
     """Check every content file and list every problem found.
 
-    Exits with 1 if there is any problem, 0 if there is none.
+    Errors (content the handbook cannot be built from) exit with 1. Editorial warnings (a page with no
+    sources, an old review date, hard-to-read text, a checklist item too long to print on one line) are
+    listed but exit with 0, unless --strict is given.
     """
     project = _project(config_file)
-    site = _generate(project, output_format)
-    click.secho(f"No problems found in {len(site.pages)} pages.", fg="green")
+    site = _generate(project, output_format, strict)
+    if not site.warnings:
+        click.secho(f"No problems found in {len(site.pages)} pages.", fg="green")
 
 
 @main.command()
 @config_option
-@click.option("--strict", is_flag=True, help="Treat MkDocs warnings (such as a broken link) as errors.")
+@click.option("--strict", is_flag=True,
+              help="Treat editorial warnings and MkDocs warnings (such as a broken link) as errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Show everything MkDocs says while building.")
 def build(config_file: Path, strict: bool, verbose: bool) -> None:
     """Check the content, then build the website into the site folder.
@@ -95,7 +108,7 @@ def build(config_file: Path, strict: bool, verbose: bool) -> None:
     """
     start = time.monotonic()
     project = _project(config_file)
-    site = _generate(project)
+    site = _generate(project, strict=strict)
     try:
         out = build_site(project, site, strict=strict, verbose=verbose)
     except KeyboardInterrupt:

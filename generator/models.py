@@ -73,6 +73,17 @@ class Phase(Model):
     """One sentence under the phase's heading on the home page."""
 
 
+class Editorial(Model):
+    """Limits for the editorial warnings of `handbook check` (errors with `--strict`)."""
+
+    review_every_months: Annotated[StrictInt, Field(ge=1, le=120)] = 12
+    """Warn when a page's `reviewed` date is older than this many months."""
+    max_reading_grade: Annotated[float, Field(ge=1, le=20)] = 9
+    """Warn when a page reads above this school grade (Flesch-Kincaid)."""
+    max_sentence_words: Annotated[StrictInt, Field(ge=5, le=100)] = 30
+    """Warn about any sentence longer than this many words."""
+
+
 class HandbookSettings(Model):
     """`content/handbook.yml`: the handbook as a whole."""
 
@@ -86,6 +97,8 @@ class HandbookSettings(Model):
     """Paper size for printed handouts: `letter` (US) or `a4`."""
     phases: Annotated[list[Phase], Field(min_length=1)]
     """The phases of the job search, in reading order. Pages are grouped under them."""
+    editorial: Editorial = Editorial()
+    """Limits for the editorial warnings (review age, reading grade, sentence length)."""
 
 
 class Source(Model):

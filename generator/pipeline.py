@@ -7,6 +7,7 @@ everything succeeded.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .editorial import review
 from .load import load_tree
 from .render import RenderedSite, render
 from .validate import validate
@@ -32,10 +34,12 @@ MARKDOWN_EXTENSIONS: dict[str, dict[str, Any]] = {
 
 
 def generate(content_dir: Path, templates_dir: Path) -> RenderedSite:
-    """Load, validate and render the handbook; raise :class:`~generator.problems.ContentError` on bad content."""
+    """Load, validate, review and render the handbook; raise :class:`~generator.problems.ContentError` on bad
+    content. Editorial warnings travel with the result."""
     tree = load_tree(content_dir)
     handbook = validate(tree)
-    return render(handbook, templates_dir)
+    warnings = review(handbook)
+    return dataclasses.replace(render(handbook, templates_dir), warnings=tuple(warnings))
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             try:
                 site = generate(Path(config.docs_dir), self.templates_dir(config))
                 self.last_good = site
+                if site.warnings:  # as MkDocs warnings, so `mkdocs build --strict` fails on them too
+                    log.warning("The handbook's content has editorial warnings.\n%s\n%s",
+                                format_plain(list(site.warnings), excerpts=True),
+                                summarize(site.warnings, "warning"))
             except ContentError as error:
                 report = f"{format_plain(error.problems, excerpts=True)}\n{summarize(error.problems)}"
                 if not (self.serving and self.last_good):

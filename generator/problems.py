@@ -39,6 +39,8 @@ class Problem:
     message: str
     key: KeyPath = field(default=(), compare=False)
     hint: str | None = field(default=None, compare=False)
+    warning: bool = field(default=False, compare=False)
+    """A warning (an editorial matter) rather than an error; ``--strict`` treats it as an error."""
 
     def location(self, root: Path | None = None) -> str:
         """``path:line:col`` with the path relative to ``root`` (or the working folder) where possible."""
@@ -50,7 +52,7 @@ class Problem:
     def headline(self, root: Path | None = None) -> str:
         """The one-line form: ``content/x.yml:3:8: items[0].text: expected text, got a list``."""
         key = format_key_path(self.key)
-        return f"{self.location(root)}: {key + ': ' if key else ''}{self.message}"
+        return f"{self.location(root)}: {'warning: ' if self.warning else ''}{key + ': ' if key else ''}{self.message}"
 
 
 class ContentError(Exception):
@@ -106,17 +108,18 @@ def format_github(problems: Sequence[Problem], root: Path | None = None) -> str:
 
     out = []
     for p in problems:
-        message = p.headline(root).split(": ", 1)[1]
+        key = format_key_path(p.key)
+        message = f"{key + ': ' if key else ''}{p.message}"
         if p.hint:
             message += f" (hint: {p.hint})"
         where = f"file={display_path(p.file, root)}"
         if p.line:
             where += f",line={p.line},col={p.column}"
-        out.append(f"::error {where}::{escape(message)}")
+        out.append(f"::{'warning' if p.warning else 'error'} {where}::{escape(message)}")
     return "\n".join(out)
 
 
-def summarize(problems: Sequence[Problem]) -> str:
+def summarize(problems: Sequence[Problem], noun: str = "problem") -> str:
     """``3 problems in 2 files`` (singular and plural right)."""
     files = len({p.file for p in problems})
-    return f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {files} file{'s' if files != 1 else ''}"
+    return f"{len(problems)} {noun}{'s' if len(problems) != 1 else ''} in {files} file{'s' if files != 1 else ''}"

@@ -78,8 +78,8 @@ def _table(schema: dict[str, Any], defs: dict[str, Any]) -> list[str]:
     rows = ["| field | required | type | what it is |", "| --- | --- | --- | --- |"]
     for name, field in schema.get("properties", {}).items():
         default = field.get("default")
-        need = "yes" if name in required else (f"no (default `{str(default).lower()}`)"
-                                               if default not in (None, []) else "no")
+        shown = default not in (None, []) and not isinstance(default, dict)  # a part's defaults: in its table
+        need = "yes" if name in required else (f"no (default `{str(default).lower()}`)" if shown else "no")
         description = " ".join(field.get("description", "").split())
         if not description and "const" in field:
             description = f"Always `{field['const']}` for this kind of page."

@@ -103,6 +103,8 @@ class RenderedSite:
     site_description: str
     language: str
     extra_css: list[str] = field(default_factory=lambda: [STYLESHEET])
+    warnings: tuple[Problem, ...] = ()
+    """Editorial warnings about the content (see :mod:`generator.editorial`)."""
 
 
 def make_environment(templates_dir: Path) -> jinja2.Environment:

@@ -13,7 +13,7 @@ import re
 import types
 import typing
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +46,8 @@ class PageEntry:
     id: str
     file: Path
     page: AnyPage
+    doc: Document = field(repr=False, compare=False)
+    """The loaded file, for positions in later checks."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class Handbook:
     sources: dict[str, Source]
     pages: dict[str, PageEntry]
     assets: tuple[Path, ...]
+    sources_doc: Document | None = field(default=None, repr=False, compare=False)
 
     def pages_in_phase(self, phase: str | None) -> list[PageEntry]:
         """The pages of one phase (None: pages without a phase), in reading order."""
@@ -105,7 +108,7 @@ def validate(tree: LoadedTree) -> Handbook:
             page_docs[page_id] = doc
             page = _check_page(doc, problems)
             if page is not None:
-                pages[page_id] = PageEntry(page_id, file, page)
+                pages[page_id] = PageEntry(page_id, file, page, doc)
 
     if not any(path.stem == HOME_PAGE for path in tree.yaml_files):
         problems.append(Problem(tree.root / f"{HOME_PAGE}.yml", 0, 0, "the handbook has no home page",
@@ -116,7 +119,7 @@ def validate(tree: LoadedTree) -> Handbook:
     if problems:
         raise ContentError(problems)
     assert settings is not None  # a missing or broken settings file is a problem above
-    return Handbook(tree.root, settings, sources, dict(sorted(pages.items())), tuple(tree.assets))
+    return Handbook(tree.root, settings, sources, dict(sorted(pages.items())), tuple(tree.assets), sources_doc)
 
 
 def _rel(path: Path, root: Path) -> str:

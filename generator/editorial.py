@@ -1,0 +1,162 @@
+"""Review: editorial warnings an editor can act on, for a handbook that is already valid.
+
+Warnings do not stop a build; ``--strict`` makes them errors. Each names the file and the field:
+pages that cite no source, sources no page cites, pages not reviewed for a while, text above the reading
+grade, sentences that run too long, and checklist items too long for one printed line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import textstat
+from pydantic import BaseModel
+
+from .models import Checklist, Editorial
+from .problems import KeyPath, Problem
+from .validate import Handbook, PageEntry
+
+# Fields that hold ids, dates, numbers or choices rather than text a reader reads.
+NOT_PROSE = {"kind", "phase", "related", "sources", "reviewed", "order", "channel", "contents", "lines", "name"}
+
+# What one printed line holds, beside its tick box, in the handout's 11 pt type (issue: printable handouts):
+# the page width less 0.75 in margins and the box, over an average character width of half an em.
+PAPER_WIDTH_PT = {"letter": 612.0, "a4": 595.3}
+MARGIN_PT = 54.0
+TICK_BOX_PT = 24.0
+FONT_PT = 11.0
+AVERAGE_CHAR_EM = 0.5
+# Below this many words, a grade says little about a field; the page as a whole is still graded.
+MIN_WORDS_FOR_FIELD_GRADE = 20
+
+
+def chars_per_printed_line(paper: str) -> int:
+    """How many characters of a checklist item fit on one printed line at this paper size."""
+    return int((PAPER_WIDTH_PT[paper] - 2 * MARGIN_PT - TICK_BOX_PT) / (FONT_PT * AVERAGE_CHAR_EM))
+
+
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MARKUP = re.compile(r"(\*\*|__|==|`|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w))")
+_BLOCK_START = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+|>\s?)")
+_SENTENCE = re.compile(r"\S.*?(?:[.!?][\"”’)]*(?=\s|$)|$)")
+
+
+def plain_text(markdown: str) -> str:
+    """What a reader reads of a Markdown text: markup removed, each paragraph and list item a sentence."""
+    blocks: list[str] = []
+    current: list[str] = []
+    for line in markdown.splitlines():
+        if not line.strip():
+            blocks.append(" ".join(current))
+            current = []
+        elif _BLOCK_START.match(line):
+            blocks.append(" ".join(current))
+            current = [_BLOCK_START.sub("", line)]
+        else:
+            current.append(line.strip())
+    blocks.append(" ".join(current))
+    sentences = []
+    for block in blocks:
+        text = _MARKUP.sub("", _LINK.sub(r"\1", block)).replace("&lt;", "<").strip()
+        if text:
+            sentences.append(text if text[-1] in ".!?:" else text + ".")
+    return " ".join(sentences)
+
+
+def sentences(text: str) -> list[str]:
+    """Split plain text into sentences at ., ! and ? followed by a space."""
+    return _SENTENCE.findall(text)
+
+
+def prose_fields(model: BaseModel, path: KeyPath = ()) -> Iterator[tuple[KeyPath, str]]:
+    """Every text field a reader sees, with its key path, in the order of the file."""
+    for name in type(model).model_fields:
+        if name in NOT_PROSE:
+            continue
+        yield from _prose(getattr(model, name), (*path, name))
+
+
+def _prose(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, BaseModel):
+        yield from prose_fields(value, path)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _prose(item, (*path, i))
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def review(handbook: Handbook, today: dt.date | None = None) -> list[Problem]:
+    """Every editorial warning for the handbook, sorted by file and position."""
+    today = today or dt.datetime.now().astimezone().date()  # the editor's own calendar day
+    limits = handbook.settings.editorial
+    warnings: list[Problem] = []
+    cited: set[str] = set()
+    for entry in handbook.pages.values():
+        cited.update(entry.page.sources)
+        warnings.extend(_review_page(entry, limits, handbook.settings.paper, today))
+    if handbook.sources_doc is not None:
+        for source_id in handbook.sources:
+            if source_id not in cited:
+                warnings.append(_warn(handbook.sources_doc.problem(
+                    (source_id,), "no page cites this source",
+                    "cite it under sources on the pages that draw on it, or remove it", at_key=True)))
+    return sorted(warnings)
+
+
+def _warn(problem: Problem) -> Problem:
+    return Problem(problem.file, problem.line, problem.column, problem.message, problem.key, problem.hint,
+                   warning=True)
+
+
+def _review_page(entry: PageEntry, limits: Editorial, paper: str, today: dt.date) -> Iterator[Problem]:
+    page, doc = entry.page, entry.doc
+    if page.kind != "page" and not page.sources:
+        where: KeyPath = ("sources",) if "sources" in doc.data else ()
+        yield _warn(doc.problem(where, "the page cites no source",
+                                "list the ids of the articles it draws on under sources (see sources.yml)"))
+    due = _add_months(page.reviewed, limits.review_every_months)
+    if due < today:
+        yield _warn(doc.problem(("reviewed",), f"last reviewed on {page.reviewed.isoformat()}, more than "
+                                f"{limits.review_every_months} months ago",
+                                "check that the page is still right, then set reviewed to today's date"))
+    texts = [(path, plain_text(text)) for path, text in prose_fields(page)]
+    for path, text in texts:
+        for sentence in sentences(text):
+            words = textstat.lexicon_count(sentence)
+            if words > limits.max_sentence_words:
+                start = " ".join(sentence.split()[:8])
+                yield _warn(doc.problem(path, f'a sentence of {words} words, more than {limits.max_sentence_words}: '
+                                        f'"{start} …"', "split it into shorter sentences"))
+    grade = textstat.flesch_kincaid_grade(" ".join(text for _, text in texts))
+    if grade > limits.max_reading_grade:
+        long_enough = [(path, text) for path, text in texts
+                       if textstat.lexicon_count(text) >= MIN_WORDS_FOR_FIELD_GRADE] or texts
+        hardest = max((textstat.flesch_kincaid_grade(text), path) for path, text in long_enough)
+        yield _warn(doc.problem(hardest[1], f"the page reads at school grade {grade:.1f} (Flesch-Kincaid), above "
+                                f"{limits.max_reading_grade:g}; this field is the hardest, at {hardest[0]:.1f}",
+                                "use shorter sentences and everyday words"))
+    if isinstance(page, Checklist):
+        limit = chars_per_printed_line(paper)
+        for g, group in enumerate(page.groups):
+            for i, item in enumerate(group.items):
+                length = len(plain_text(item.text).rstrip("."))
+                if length > limit:
+                    yield _warn(doc.problem(("groups", g, "items", i, "text"),
+                                            f"{length} characters, more than fit on one printed line "
+                                            f"({limit} at {paper} size)",
+                                            "shorten it, or move the detail into a note"))
