@@ -7,6 +7,7 @@ where the results go. Templates are compiled once per environment and reused for
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,8 +42,17 @@ _RAW_HTML = re.compile(r"<(?!(?:https?|mailto):[^\s<>]*>)(?=[A-Za-z/!?])")
 
 
 def escape_html(text: str) -> str:
-    """Show any HTML in editors' text as written instead of letting it into the page."""
-    return _RAW_HTML.sub("&lt;", text)
+    """Show any HTML in editors' text as written instead of letting it into the page.
+
+    "{" becomes an entity too: Python-Markdown's attr_list would read "{: onclick=... }" (or any "{...}"
+    ending a line) as attributes for the element, not as text.
+    """
+    return _RAW_HTML.sub("&lt;", text).replace("{", "&#123;")
+
+
+def escape_attribute(text: str) -> str:
+    """Text for places MkDocs and Material print without escaping (titles, nav, meta tags)."""
+    return html.escape(" ".join(text.split()), quote=True)
 
 
 def inline(text: str) -> str:
@@ -119,6 +129,7 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(inline=inline, block=block, human_date=human_date, message=message_markdown,
+                       attribute=escape_attribute,
                        placeholders=highlight_placeholders,
                        source=source_markdown)
     return env
@@ -126,12 +137,13 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
 
 def navigation(handbook: Handbook) -> list[Any]:
     """The site's navigation: the home page, then one section per phase in the handbook's order."""
+    title = escape_attribute  # MkDocs themes print nav titles as they are
     nav: list[Any] = [{HOME_LABEL: f"{HOME_PAGE}.md"}]
     for phase in handbook.settings.phases:
         entries = handbook.pages_in_phase(phase.id)
         if entries:
-            nav.append({phase.title: [{e.page.title: f"{e.id}.md"} for e in entries]})
-    nav.extend({e.page.title: f"{e.id}.md"} for e in handbook.pages_in_phase(None))
+            nav.append({title(phase.title): [{title(e.page.title): f"{e.id}.md"} for e in entries]})
+    nav.extend({title(e.page.title): f"{e.id}.md"} for e in handbook.pages_in_phase(None))
     return nav
 
 
@@ -170,8 +182,8 @@ def render(handbook: Handbook, templates_dir: Path) -> RenderedSite:
         pages=dict(sorted(pages.items())),
         static=dict(sorted(static.items())),
         nav=navigation(handbook),
-        site_name=handbook.settings.title,
-        site_description=handbook.settings.description,
+        site_name=escape_attribute(handbook.settings.title),
+        site_description=escape_attribute(handbook.settings.description),
         language=handbook.settings.language,
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import html
 import re
 import types
 import typing
@@ -116,6 +117,9 @@ def validate(tree: LoadedTree) -> Handbook:
     # A page that could not be read still exists: links to it are not the problem.
     known_ids = {path.stem for path in tree.yaml_files} - {SETTINGS_FILE, SOURCES_FILE}
     problems.extend(_cross_check(page_docs, known_ids, pages, settings, sources, sources_doc is not None))
+    for site_doc in (settings_doc, sources_doc):
+        if site_doc is not None:
+            problems.extend(_check_links(site_doc, known_ids))
     if problems:
         raise ContentError(problems)
     assert settings is not None  # a missing or broken settings file is a problem above
@@ -346,6 +350,48 @@ def placeholders_in(message: str) -> list[str]:
     return list(seen)
 
 
+# Markdown link targets: inline links [text](target "title") and reference definitions [id]: target.
+_LINK_TARGET = re.compile(r"\]\(([^()]*(?:\([^()]*\)[^()]*)*)\)|^\s{0,3}\[[^\]]+\]:[ \t]*(\S+)", re.M)
+_SAFE_SCHEME = re.compile(r"^(?:https?://|mailto:|tel:)", re.I)
+_HAS_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
+LINK_HINT = ("links may go to web pages (https://…), email addresses (mailto:…), phone numbers (tel:…) "
+             "or other pages of the handbook (page-id.md)")
+
+
+def _strings_in(value: Any, path: KeyPath = ()) -> list[tuple[KeyPath, str]]:
+    """Every text value in raw data, with its key path."""
+    if isinstance(value, str):
+        return [(path, value)]
+    if isinstance(value, dict):
+        return [found for key, item in value.items() for found in _strings_in(item, (*path, key))]
+    if isinstance(value, list):
+        return [found for i, item in enumerate(value) for found in _strings_in(item, (*path, i))]
+    return []
+
+
+def _check_links(doc: Document, known_ids: set[str]) -> list[Problem]:
+    """Links in text may go to the web, email, phone or handbook pages; never to scripts or data."""
+    problems = []
+    for path, text in _strings_in(doc.data):
+        for match in _LINK_TARGET.finditer(text):
+            raw = match.group(1) if match.group(1) is not None else match.group(2)
+            shown = " ".join(raw.split())[:40]
+            # Browsers drop tabs and line breaks inside URLs and decode entities: "java&#x61;\tscript:" runs.
+            bare = re.sub(r"[\x00-\x20]", "", html.unescape(raw)).lstrip("<")
+            if _HAS_SCHEME.match(bare) and not _SAFE_SCHEME.match(bare):
+                problems.append(doc.problem(path, f'a link to "{shown}" is not allowed', LINK_HINT))
+                continue
+            target = raw.strip().lstrip("<").split(">")[0].split()[0] if raw.strip() else ""
+            page = target.split("#", 1)[0]
+            if page.endswith(".md") and not _HAS_SCHEME.match(page):
+                page_id = page.rsplit("/", 1)[-1].removesuffix(".md")
+                if page_id not in known_ids:
+                    problems.append(doc.problem(path, f'a link to "{target}", but no page has the id "{page_id}"',
+                                                _did_you_mean(page_id, sorted(known_ids),
+                                                              "link to a page by its file name: page-id.md")))
+    return problems
+
+
 def _ids_in(doc: Document, field: str) -> list[tuple[int, str]]:
     """The (index, id) pairs of a list-of-ids field in raw data, skipping what the model reports as wrong."""
     value = doc.data.get(field) if isinstance(doc.data, dict) else None
@@ -391,6 +437,7 @@ def _cross_check(
             elif source in seen:
                 problems.append(doc.problem(("sources", i), f'"{source}" is listed twice', "remove this line"))
             seen.add(source)
+        problems.extend(_check_links(doc, known_ids))
         entry = pages.get(page_id)
         if entry is not None and isinstance(entry.page, Script):
             problems.extend(_check_placeholders(entry.page, doc))

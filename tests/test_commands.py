@@ -99,11 +99,13 @@ def test_a_failed_mkdocs_build_leaves_the_site_alone(project: Path) -> None:
     assert handbook("build", cwd=project).returncode == 0
     before = tree_digest(project / "site")
     about = project / "content" / "pages" / "about.yml"
-    about.write_text(about.read_text().replace("talk to an adviser.", "talk to an [adviser](missing-page.md)."))
+    # Our checks pass this link (the page exists); MkDocs finds the anchor missing and --strict fails on it.
+    about.write_text(about.read_text().replace("talk to an adviser.", "talk to an [adviser](no-offer.md#nowhere)."))
+    assert handbook("check", "--strict", cwd=project).returncode == 0
     result = handbook("build", "--strict", cwd=project)
     assert result.returncode == 1
     assert "site/ was left as it was" in result.stderr
-    assert "missing-page.md" in result.stderr
+    assert "#nowhere" in result.stderr
     assert tree_digest(project / "site") == before
     assert sorted(p.name for p in project.iterdir()) == ["content", "mkdocs.yml", "site", "templates"]
 
@@ -234,3 +236,61 @@ def test_template_mistakes_are_reported_without_a_traceback(project: Path, chang
     assert re.search(expected, result.stdout), result.stdout
     assert "Traceback" not in result.stdout + result.stderr
     assert not (project / "site").exists()
+
+
+def test_text_from_content_never_becomes_active_html(project: Path) -> None:
+    from html.parser import HTMLParser
+
+    content = project / "content"
+    edits = {
+        "handbook.yml": [("title: Job Interview Handbook", "title: Jobs <script>alert('site')</script>")],
+        "pages/about.yml": [
+            ("title: About this handbook", "title: About <img src=x onerror=alert(1)> us"),
+            ("summary: Who wrote this handbook, where its advice comes from, and how to get more help.",
+             """summary: '" onmouseover="alert(2)" Who wrote this handbook.'"""),
+            ("  If something here",
+             '  <script>alert(3)</script> {{ 7*7 }}\n  {: onclick="alert(4)" }\n\n  If something here'),
+        ],
+        "checklists/get-ready.yml": [("I have researched the organisation, its work and its people.",
+                                      '"<iframe src=x></iframe> I researched it {: onfocus=alert(5) }"')],
+    }
+    for name, pairs in edits.items():
+        path = content / name
+        text = path.read_text()
+        for old, new in pairs:
+            assert old in text, (name, old)
+            text = text.replace(old, new)
+        path.write_text(text)
+    result = handbook("build", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    class Collect(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.found: list[str] = []
+            self.in_script = False
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.in_script = tag == "script"
+            for key, value in attrs:
+                if key.startswith("on") or (value or "").strip().lower().startswith("javascript:"):
+                    self.found.append(f"<{tag} {key}={value}>")
+            if tag in ("iframe", "img") and dict(attrs).get("src") == "x":
+                self.found.append(f"<{tag} src=x>")
+
+        def handle_data(self, data: str) -> None:
+            if self.in_script and "alert(" in data:
+                self.found.append(f"script: {data.strip()[:40]}")
+
+        def handle_endtag(self, tag: str) -> None:
+            self.in_script = False
+
+    for page in sorted((project / "site").rglob("*.html")):
+        parser = Collect()
+        parser.feed(page.read_text())
+        assert parser.found == [], f"{page.relative_to(project)}: {parser.found}"
+    import html
+
+    shown = html.unescape((project / "site" / "about" / "index.html").read_text())
+    # What a reader sees: the editor's text exactly as typed, HTML and template syntax included.
+    assert "<script>alert(3)</script> {{ 7*7 }}" in shown
