@@ -15,7 +15,7 @@ from typing import Any
 
 import jinja2
 
-from .models import Source
+from .models import Phase, Source
 from .problems import ContentError, Problem
 from .validate import HOME_PAGE, Handbook, PageEntry, placeholders_in
 
@@ -135,15 +135,14 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     return env
 
 
-def navigation(handbook: Handbook) -> list[Any]:
+def navigation(phases: list[tuple[Phase, list[PageEntry]]], unphased: list[PageEntry]) -> list[Any]:
     """The site's navigation: the home page, then one section per phase in the handbook's order."""
     title = escape_attribute  # MkDocs themes print nav titles as they are
     nav: list[Any] = [{HOME_LABEL: f"{HOME_PAGE}.md"}]
-    for phase in handbook.settings.phases:
-        entries = handbook.pages_in_phase(phase.id)
+    for phase, entries in phases:
         if entries:
             nav.append({title(phase.title): [{title(e.page.title): f"{e.id}.md"} for e in entries]})
-    nav.extend({title(e.page.title): f"{e.id}.md"} for e in handbook.pages_in_phase(None))
+    nav.extend({title(e.page.title): f"{e.id}.md"} for e in unphased)
     return nav
 
 
@@ -164,7 +163,6 @@ def render(handbook: Handbook, templates_dir: Path) -> RenderedSite:
             pages[f"{page_id}.md"] = templates[entry.page.kind].render(
                 id=page_id,
                 page=entry.page,
-                phase=_phase_title(handbook, entry),
                 related=[handbook.pages[other] for other in entry.page.related],
                 sources=[handbook.sources[source] for source in entry.page.sources],
                 phases=phases,
@@ -181,7 +179,7 @@ def render(handbook: Handbook, templates_dir: Path) -> RenderedSite:
     return RenderedSite(
         pages=dict(sorted(pages.items())),
         static=dict(sorted(static.items())),
-        nav=navigation(handbook),
+        nav=navigation(phases, unphased),
         site_name=escape_attribute(handbook.settings.title),
         site_description=escape_attribute(handbook.settings.description),
         language=handbook.settings.language,
@@ -200,10 +198,3 @@ def _template_problem(error: jinja2.TemplateError, templates_dir: Path, name: st
         return Problem(file, error.lineno or 0, 1 if error.lineno else 0,
                        f"template syntax error: {error.message}{while_rendering}")
     return Problem(templates_dir / (name or "?"), 0, 0, f"the template failed: {error}{while_rendering}")
-
-
-def _phase_title(handbook: Handbook, entry: PageEntry) -> str | None:
-    for phase in handbook.settings.phases:
-        if phase.id == entry.page.phase:
-            return phase.title
-    return None
