@@ -45,10 +45,9 @@ class PageEntry:
     """A validated page and where it came from."""
 
     id: str
-    file: Path
     page: AnyPage
     doc: Document = field(repr=False, compare=False)
-    """The loaded file, for positions in later checks."""
+    """The loaded file (its path and positions), for later checks."""
 
 
 @dataclass(frozen=True)
@@ -109,7 +108,7 @@ def validate(tree: LoadedTree) -> Handbook:
             page_docs[page_id] = doc
             page = _check_page(doc, problems)
             if page is not None:
-                pages[page_id] = PageEntry(page_id, file, page, doc)
+                pages[page_id] = PageEntry(page_id, page, doc)
 
     if not any(path.stem == HOME_PAGE for path in tree.yaml_files):
         problems.append(Problem(tree.root / f"{HOME_PAGE}.yml", 0, 0, "the handbook has no home page",
