@@ -49,10 +49,14 @@ class Problem:
             where += f":{self.line}:{self.column}"
         return where
 
+    def described(self) -> str:
+        """The key path and the message: ``items[0].text: expected text, got a list``."""
+        key = format_key_path(self.key)
+        return f"{key}: {self.message}" if key else self.message
+
     def headline(self, root: Path | None = None) -> str:
         """The one-line form: ``content/x.yml:3:8: items[0].text: expected text, got a list``."""
-        key = format_key_path(self.key)
-        return f"{self.location(root)}: {'warning: ' if self.warning else ''}{key + ': ' if key else ''}{self.message}"
+        return f"{self.location(root)}: {'warning: ' if self.warning else ''}{self.described()}"
 
 
 class ContentError(Exception):
@@ -108,8 +112,7 @@ def format_github(problems: Sequence[Problem], root: Path | None = None) -> str:
 
     out = []
     for p in problems:
-        key = format_key_path(p.key)
-        message = f"{key + ': ' if key else ''}{p.message}"
+        message = p.described()
         if p.hint:
             message += f" (hint: {p.hint})"
         where = f"file={display_path(p.file, root)}"
