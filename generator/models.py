@@ -84,6 +84,36 @@ class Editorial(Model):
     """Warn about any sentence longer than this many words."""
 
 
+EMAIL_PATTERN = r"^[^@\s<>()\[\]\\,;:\"]+@[^@\s<>()\[\]\\,;:\"]+\.[A-Za-z]{2,}$"
+PHONE_PATTERN = r"^\+?[0-9(][0-9 ().\-]{3,30}(?: ?(?:ext\.?|x) ?[0-9]{1,6})?$"
+Email = Annotated[str, StringConstraints(strip_whitespace=True, pattern=EMAIL_PATTERN)]
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=PHONE_PATTERN)]
+
+
+class Contact(Model):
+    """How job seekers reach the office, printed on every handout. Fill in the ways you want to be reached."""
+
+    email: Email | None = None
+    """Email address, such as `careers@example.edu`."""
+    phone: Phone | None = None
+    """Phone number as people dial it, such as `+1 555 0100` or `(555) 010-0199`."""
+    address: Text | None = None
+    """Where the office is, on one line."""
+    hours: Text | None = None
+    """When the office is open, such as `Monday to Friday, 9 am to 5 pm`."""
+
+
+class Office(Model):
+    """The career office that publishes the handbook, as it appears on handouts and printed pages."""
+
+    name: Text
+    """The office's full name, such as `Northfield University Career Centre`."""
+    contact: Contact = Contact()
+    """How to reach the office."""
+    booking_url: Url | None = None
+    """Web address where people book an appointment, starting with https://."""
+
+
 class HandbookSettings(Model):
     """`content/handbook.yml`: the handbook as a whole."""
 
@@ -97,6 +127,11 @@ class HandbookSettings(Model):
     """Paper size for printed handouts: `letter` (US) or `a4`."""
     phases: Annotated[list[Phase], Field(min_length=1)]
     """The phases of the job search, in reading order. Pages are grouped under them."""
+    office: Office
+    """The career office publishing the handbook: its name and contact details, printed on every handout."""
+    packet: list[PageId] = []
+    """Ids of printable pages to bind, in this order, into the workshop packet (`handouts/packet.pdf`)
+    behind a cover page. Leave it out for no packet."""
     editorial: Editorial = Editorial()
     """Limits for the editorial warnings (review age, reading grade, sentence length)."""
 
@@ -169,6 +204,8 @@ class Guide(PageBase):
     """The page's main ideas in a few words each, shown in an "In short" box at the top."""
     sections: Annotated[list[GuideSection], Field(min_length=1)]
     """The guide's sections, in reading order."""
+    printable: StrictBool = False
+    """If true, the guide also becomes a PDF handout (`handouts/<id>.pdf`). Checklists always do."""
 
 
 class ChecklistItem(Model):
@@ -277,6 +314,8 @@ class Script(PageBase):
     """Explains each [Placeholder] that the message uses."""
     tips: list[Text] = []
     """Advice on adapting and sending the message."""
+    printable: StrictBool = False
+    """If true, the script also becomes a PDF handout (`handouts/<id>.pdf`)."""
 
 
 class Page(PageBase):

@@ -22,9 +22,12 @@ from pydantic import BaseModel, RootModel, ValidationError
 
 from .load import Document, LoadedTree
 from .models import (
+    EMAIL_PATTERN,
     ID_PATTERN,
     PAGE_KINDS,
+    PHONE_PATTERN,
     AnyPage,
+    Checklist,
     HandbookSettings,
     Script,
     Source,
@@ -60,6 +63,12 @@ class Handbook:
     pages: dict[str, PageEntry]
     assets: tuple[Path, ...]
     sources_doc: Document | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def printable(self) -> list[PageEntry]:
+        """The pages that become PDF handouts, in reading order (by phase, then unphased)."""
+        phased = [e for phase in self.settings.phases for e in self.pages_in_phase(phase.id)]
+        return [e for e in [*phased, *self.pages_in_phase(None)] if is_printable(e.page)]
 
     def pages_in_phase(self, phase: str | None) -> list[PageEntry]:
         """The pages of one phase (None: pages without a phase), in reading order."""
@@ -119,10 +128,41 @@ def validate(tree: LoadedTree) -> Handbook:
     for site_doc in (settings_doc, sources_doc):
         if site_doc is not None:
             problems.extend(_check_links(site_doc, known_ids))
+    if settings_doc is not None:
+        problems.extend(_check_packet(settings_doc, known_ids, pages))
     if problems:
         raise ContentError(problems)
     assert settings is not None  # a missing or broken settings file is a problem above
     return Handbook(tree.root, settings, sources, dict(sorted(pages.items())), tuple(tree.assets), sources_doc)
+
+
+def is_printable(page: AnyPage) -> bool:
+    """Checklists always become handouts; guides and scripts when they say `printable: true`."""
+    return isinstance(page, Checklist) or bool(getattr(page, "printable", False))
+
+
+def _check_packet(doc: Document, known_ids: set[str], pages: dict[str, PageEntry]) -> list[Problem]:
+    """The packet lists handouts: pages that exist and are printable, each once."""
+    problems = []
+    seen: set[str] = set()
+    for i, page_id in _ids_in(doc, "packet"):
+        entry = pages.get(page_id)
+        if page_id not in known_ids:
+            printable = sorted(e.id for e in pages.values() if is_printable(e.page))
+            problems.append(doc.problem(("packet", i), f'no page has the id "{page_id}"',
+                                        _did_you_mean(page_id, printable,
+                                                      f"the printable pages are: {', '.join(printable)}")))
+        elif entry is not None and not is_printable(entry.page):
+            problems.append(doc.problem(("packet", i), f'"{page_id}" is not printable, so it has no handout '
+                                        "to put in the packet",
+                                        f"add printable: true to {_rel(entry.doc.file, doc.file.parent)}, "
+                                        "or remove this line"
+                                        if entry.page.kind in ("guide", "script") else
+                                        "only checklists, guides and scripts can be handouts; remove this line"))
+        elif page_id in seen:
+            problems.append(doc.problem(("packet", i), f'"{page_id}" is listed twice', "remove this line"))
+        seen.add(page_id)
+    return problems
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -224,6 +264,13 @@ def _problem_from_error(doc: Document, model: type[BaseModel], error: Any) -> Pr
     if kind == "string_pattern_mismatch":
         if "https?" in str(ctx.get("pattern")):
             return doc.problem(loc, f"expected a web address starting with https://, got {got}")
+        if ctx.get("pattern") == EMAIL_PATTERN:
+            return doc.problem(loc, f"expected an email address, got {got}",
+                               "write the address alone, like careers@example.edu")
+        if ctx.get("pattern") == PHONE_PATTERN:
+            return doc.problem(loc, f"expected a phone number, got {got}",
+                               "write the number with digits, spaces, hyphens or brackets, like +1 555 0100; "
+                               "put opening hours under hours")
         return doc.problem(loc, f"{got} is not a valid id",
                            "ids use lowercase letters, digits and hyphens, like after-the-interview")
     if kind == "string_too_short":

@@ -23,6 +23,8 @@ BASE = {
     "content/handbook.yml": """\
 title: Test handbook
 description: A handbook for tests.
+office:
+  name: Test Career Office
 phases:
   - id: before
     title: Before the interview
