@@ -6,7 +6,7 @@
 For each size it writes a synthetic content folder (every page kind, realistic text), then reports, each as
 the median of several runs: the load, validate, review (editorial warnings) and render stages and their
 sum (the generator stage, no MkDocs), the peak memory of that stage, and the wall time of a whole
-`handbook build` process.
+`handbook build --no-pdf` process (benchmarks/handouts.py measures the PDF handouts).
 It prints; it never fails. Numbers depend on the machine: compare runs on the same one.
 """
 
@@ -121,7 +121,9 @@ def peak_memory(root: Path) -> float:
 
 def full_build(root: Path) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "generator", "build"], cwd=root, check=True, capture_output=True)
+    # --no-pdf: the site alone (benchmarks/handouts.py measures the PDF handouts)
+    subprocess.run([sys.executable, "-m", "generator", "build", "--no-pdf"], cwd=root, check=True,
+                   capture_output=True)
     return time.perf_counter() - started
 
 
@@ -147,8 +149,8 @@ def main() -> None:
             print(f"{pages:>6} {median['load']:7.3f}s {median['validate']:8.3f}s {median['review']:7.3f}s "
                   f"{median['render']:7.3f}s "
                   f"{median['generator']:9.3f}s {memory:8.1f} {build_text}")
-    print("\nload/validate/review/render/generator: in-process, no MkDocs. build: a whole `handbook build` process "
-          "(MkDocs and Material included).")
+    print("\nload/validate/review/render/generator: in-process, no MkDocs. build: a whole `handbook build --no-pdf` "
+          "process (MkDocs and Material included).")
 
 
 if __name__ == "__main__":

@@ -9,12 +9,13 @@ from __future__ import annotations
 import logging
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NoReturn
 
 import click
 
-from .pipeline import BuildFailed, Project, SetupError, build_site, export_project, generate
+from .pipeline import BuildFailed, Project, SetupError, build_site, export_project, make_handouts
 from .problems import ContentError, display_path, format_github, format_plain, summarize
 from .render import RenderedSite
 
@@ -52,10 +53,20 @@ def _report(problems: list, output_format: str = "plain", summary: str | None = 
     click.secho(summary or f"Found {summarize(problems)}.", fg="red" if summary is None else "yellow", bold=True)
 
 
-def _generate(project: Project, output_format: str = "plain", strict: bool = False) -> RenderedSite:
-    """Run the pipeline; print problems and exit 1 on errors (or, with ``strict``, on warnings too)."""
+no_pdf_option = click.option(
+    "--no-pdf", is_flag=True,
+    help="Skip the PDF handouts: faster, and the pages do not link to them.",
+)
+
+
+def _generate(project: Project, output_format: str = "plain", strict: bool = False,
+              handouts: bool = True) -> RenderedSite:
+    """Run the pipeline (with the PDF handouts, unless switched off); print problems and exit 1 on errors (or,
+    with ``strict``, on warnings too)."""
     try:
-        site = generate(project.content_dir, project.templates_dir)
+        site = project.generate(handouts=handouts)
+        if site.handouts:
+            site = _print_handouts(project, site)
     except ContentError as error:
         _report(error.problems, output_format)
         sys.exit(1)
@@ -65,6 +76,21 @@ def _generate(project: Project, output_format: str = "plain", strict: bool = Fal
         sys.exit(1)
     if warnings:
         _report(warnings, output_format, f"No errors; {summarize(warnings, 'warning')} (see above).")
+    return site
+
+
+def _print_handouts(project: Project, site: RenderedSite) -> RenderedSite:
+    """Make the PDF handouts, with a progress bar on a terminal and a summary line."""
+
+    def progress(jobs: list) -> Iterator:
+        if not jobs:
+            return
+        with click.progressbar(jobs, label="Making PDF handouts", show_pos=True, show_eta=False,
+                               item_show_func=lambda job: job.path if job else None, file=sys.stderr) as bar:
+            yield from bar
+
+    site, report = make_handouts(site, project.press(), progress)
+    click.echo(f"Handouts: {report.summary()}.", err=True)
     return site
 
 
@@ -82,15 +108,19 @@ def main() -> None:
 @click.option("--format", "output_format", type=click.Choice(["plain", "github"]), default="plain",
               show_default=True, help="plain for people; github for annotations in GitHub Actions.")
 @click.option("--strict", is_flag=True, help="Treat editorial warnings as errors.")
-def check(config_file: Path, output_format: str, strict: bool) -> None:
+@no_pdf_option
+def check(config_file: Path, output_format: str, strict: bool, no_pdf: bool) -> None:
     """Check every content file and list every problem found.
 
-    Errors (content the handbook cannot be built from) exit with 1. Editorial warnings (a page with no
-    sources, an old review date, hard-to-read text, a checklist item too long to print on one line) are
-    listed but exit with 0, unless --strict is given.
+    Errors (content the handbook cannot be built from, a checklist too long for one printed page) exit
+    with 1. Editorial warnings (a page with no sources, an old review date, hard-to-read text, a checklist
+    item too long to print on one line) are listed but exit with 0, unless --strict is given.
+
+    The PDF handouts are made too (kept for the next build), to check that each checklist fits on one
+    page; --no-pdf skips them.
     """
     project = _project(config_file)
-    site = _generate(project, output_format, strict)
+    site = _generate(project, output_format, strict, handouts=not no_pdf)
     if not site.warnings:
         click.secho(f"No problems found in {len(site.pages)} pages.", fg="green")
 
@@ -100,16 +130,21 @@ def check(config_file: Path, output_format: str, strict: bool) -> None:
 @click.option("--strict", is_flag=True,
               help="Treat editorial warnings and MkDocs warnings (such as a broken link) as errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Show everything MkDocs says while building.")
-def build(config_file: Path, strict: bool, verbose: bool) -> None:
-    """Check the content, then build the website into the site folder.
+@no_pdf_option
+def build(config_file: Path, strict: bool, verbose: bool, no_pdf: bool) -> None:
+    """Check the content, then build the website and its PDF handouts into the site folder.
+
+    Each checklist (and each guide or script marked printable) becomes site/handouts/<id>.pdf, and the
+    packet chosen in handbook.yml site/handouts/packet.pdf. Handouts whose content did not change are
+    reused from the last build (kept in .cache/ beside mkdocs.yml).
 
     The new site replaces the old one only when the whole build succeeded: if anything fails, the previous
     site folder is left exactly as it was.
     """
     start = time.monotonic()
     project = _project(config_file)
-    site = _generate(project, strict=strict)
     try:
+        site = _generate(project, strict=strict, handouts=not no_pdf)
         out = build_site(project, site, strict=strict, verbose=verbose)
     except KeyboardInterrupt:
         click.secho(f"Interrupted; {display_path(project.site_dir)}/ was left as it was.", fg="red", err=True)
@@ -121,7 +156,8 @@ def build(config_file: Path, strict: bool, verbose: bool) -> None:
         sys.exit(1)
     except SetupError as error:
         _fail_setup(error)
-    click.secho(f"Built {len(site.pages)} pages into {display_path(out)}/ in {time.monotonic() - start:.1f} s.",
+    made = f" and {len(site.handouts)} PDF handouts" if site.handouts else ""
+    click.secho(f"Built {len(site.pages)} pages{made} into {display_path(out)}/ in {time.monotonic() - start:.1f} s.",
                 fg="green")
 
 
@@ -139,7 +175,7 @@ def serve(config_file: Path, dev_addr: str, open_browser: bool) -> None:
     from mkdocs.commands.serve import serve as mkdocs_serve
 
     project = _project(config_file)
-    _generate(project)  # report problems plainly before starting the server
+    _generate(project, handouts=False)  # report problems plainly before starting the server
     logger = logging.getLogger("mkdocs")
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
@@ -157,7 +193,8 @@ def serve(config_file: Path, dev_addr: str, open_browser: bool) -> None:
 @main.command()
 @config_option
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
-def export(config_file: Path, out_dir: Path) -> None:
+@no_pdf_option
+def export(config_file: Path, out_dir: Path, no_pdf: bool) -> None:
     """Write a standalone MkDocs project to OUT_DIR.
 
     It holds the generated Markdown, the assets and an mkdocs.yml with the navigation and settings written
@@ -165,8 +202,8 @@ def export(config_file: Path, out_dir: Path) -> None:
     Zensical). OUT_DIR must be new or empty.
     """
     project = _project(config_file)
-    site = _generate(project)
     try:
+        site = _generate(project, handouts=not no_pdf)
         export_project(project, site, out_dir)
     except KeyboardInterrupt:
         click.secho("Interrupted; nothing was exported.", fg="red", err=True)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .editorial import review
+from .handouts import Press, PressReport, handout_sources, page_urls, print_handouts
 from .load import load_tree
 from .render import RenderedSite, render
 from .validate import validate
@@ -33,13 +34,29 @@ MARKDOWN_EXTENSIONS: dict[str, dict[str, Any]] = {
 }
 
 
-def generate(content_dir: Path, templates_dir: Path) -> RenderedSite:
+def generate(content_dir: Path, templates_dir: Path, *, site_url: str | None = None, use_directory_urls: bool = True,
+             handouts: bool = True) -> RenderedSite:
     """Load, validate, review and render the handbook; raise :class:`~generator.problems.ContentError` on bad
-    content. Editorial warnings travel with the result."""
+    content. Editorial warnings travel with the result.
+
+    With ``handouts``, the print HTML of every PDF handout is rendered too (the PDFs themselves are made by
+    :func:`make_handouts`), and pages link to their handouts. ``site_url`` gives handouts their web address.
+    """
     tree = load_tree(content_dir)
     handbook = validate(tree)
     warnings = review(handbook)
-    return dataclasses.replace(render(handbook, templates_dir), warnings=tuple(warnings))
+    url = page_urls(site_url, use_directory_urls)
+    sources = handout_sources(handbook, templates_dir, url) if handouts else []
+    return dataclasses.replace(render(handbook, templates_dir, tuple(sources), url), warnings=tuple(warnings))
+
+
+def make_handouts(site: RenderedSite, press: Press, progress: Any = None) -> tuple[RenderedSite, PressReport]:
+    """Make the site's PDF handouts (from the cache where nothing changed) and add them to its files.
+
+    ``progress`` wraps the handouts to render, as :func:`~generator.handouts.print_handouts` says.
+    """
+    files, report = print_handouts(list(site.handouts), press, *([progress] if progress else []))
+    return dataclasses.replace(site, static=dict(sorted({**site.static, **files}.items()))), report
 
 
 @dataclass(frozen=True)
@@ -50,13 +67,34 @@ class Project:
     content_dir: Path
     templates_dir: Path
     site_dir: Path
+    site_url: str | None = None
+    use_directory_urls: bool = True
+
+    @property
+    def cache_dir(self) -> Path:
+        """Where builds keep what they can reuse (the PDF handouts): ``.cache/handbook`` beside mkdocs.yml."""
+        return self.config_file.parent / ".cache" / "handbook"
 
     @classmethod
     def from_config(cls, config_file: Path) -> Project:
         """Read the paths from ``mkdocs.yml`` (with MkDocs's own rules for defaults and relative paths)."""
         config = load_mkdocs_config(config_file)
-        plugin = _handbook_plugin(config, config_file)
-        return cls(config_file.resolve(), Path(config.docs_dir), plugin.templates_dir(config), Path(config.site_dir))
+        return cls.of(config, _handbook_plugin(config, config_file))
+
+    @classmethod
+    def of(cls, config: Any, plugin: Any) -> Project:
+        """The project a loaded MkDocs configuration describes."""
+        return cls(Path(config.config_file_path).resolve(), Path(config.docs_dir), plugin.templates_dir(config),
+                   Path(config.site_dir), config.site_url or None, bool(config.use_directory_urls))
+
+    def press(self) -> Press:
+        """The press for this project's handouts: cached beside mkdocs.yml, reading only the content's assets."""
+        return Press(self.cache_dir / "handouts", self.content_dir, [self.content_dir / "assets"])
+
+    def generate(self, *, handouts: bool = True) -> RenderedSite:
+        """:func:`generate` for this project's folders and addresses."""
+        return generate(self.content_dir, self.templates_dir, site_url=self.site_url,
+                        use_directory_urls=self.use_directory_urls, handouts=handouts)
 
 
 class SetupError(Exception):

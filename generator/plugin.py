@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -19,8 +20,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from .handouts import Handout, Press
 from .load import YAML_SUFFIXES
-from .pipeline import MARKDOWN_EXTENSIONS, generate
+from .pipeline import MARKDOWN_EXTENSIONS, Project, make_handouts
 from .problems import ContentError, Problem, format_plain, summarize
 from .render import RenderedSite
 
@@ -42,9 +44,17 @@ def with_problems_shown(site: RenderedSite, problems: list[Problem]) -> Rendered
     return dataclasses.replace(site, pages=pages)
 
 
+def _logged(jobs: list[Handout]) -> Iterator[Handout]:
+    for number, job in enumerate(jobs, 1):
+        log.info("Making PDF handout %d of %d: %s", number, len(jobs), job.path)
+        yield job
+
+
 class HandbookConfig(Config):
     templates = c.Type(str, default="templates")
     """The folder of Jinja templates, relative to mkdocs.yml."""
+    handouts = c.Type(bool, default=True)
+    """Make the PDF handouts (site/handouts/); false skips them, and pages do not link to them."""
 
 
 class HandbookPlugin(BasePlugin[HandbookConfig]):
@@ -57,6 +67,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         """During ``mkdocs serve``, the last site generated without problems (the plugin lives across rebuilds)."""
         self.preloaded: RenderedSite | None = None
         """Set by the ``handbook`` command, which has already generated the site and need not do it twice."""
+        self.press: Press | None = None
+        """Kept across ``mkdocs serve`` rebuilds, so WeasyPrint starts once and unchanged handouts are reused."""
 
     def templates_dir(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path).parent / self.config.templates
@@ -68,7 +80,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         site = self.preloaded
         if site is None:
             try:
-                site = generate(Path(config.docs_dir), self.templates_dir(config))
+                site = self._generate(config)
                 self.last_good = site
                 if site.warnings:  # as MkDocs warnings, so `mkdocs build --strict` fails on them too
                     log.warning("The handbook's content has editorial warnings.\n%s\n%s",
@@ -99,6 +111,17 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 config.markdown_extensions.append(name)
                 config.mdx_configs.setdefault(name, options)
         return config
+
+    def _generate(self, config: MkDocsConfig) -> RenderedSite:
+        """The pages, and the PDF handouts unless the plugin's ``handouts`` option is false."""
+        project = Project.of(config, self)
+        site = project.generate(handouts=self.config.handouts)
+        if site.handouts:
+            if self.press is None:
+                self.press = project.press()
+            site, report = make_handouts(site, self.press, _logged)
+            log.info("Handouts: %s", report.summary())
+        return site
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         assert self.site is not None

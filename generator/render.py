@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,6 +116,9 @@ class RenderedSite:
     extra_css: list[str] = field(default_factory=lambda: [STYLESHEET])
     warnings: tuple[Problem, ...] = ()
     """Editorial warnings about the content (see :mod:`generator.editorial`)."""
+    handouts: tuple[Any, ...] = ()
+    """The PDF handouts to make (:class:`generator.handouts.Handout`), their print HTML rendered; the pages
+    link to them. Empty when handouts are switched off."""
 
 
 def make_environment(templates_dir: Path) -> jinja2.Environment:
@@ -146,14 +150,20 @@ def navigation(phases: list[tuple[Phase, list[PageEntry]]], unphased: list[PageE
     return nav
 
 
-def render(handbook: Handbook, templates_dir: Path) -> RenderedSite:
-    """Render every page of the handbook to Markdown with the templates in ``templates_dir``."""
+def render(handbook: Handbook, templates_dir: Path, handouts: tuple[Any, ...] = (),
+           url: Callable[[str], str | None] = lambda page_id: None) -> RenderedSite:
+    """Render every page of the handbook to Markdown with the templates in ``templates_dir``.
+
+    ``handouts`` are the PDF handouts the build will make: each printable page links to its own, and the home
+    page lists them all. ``url`` gives a page's web address (printed when the page is printed), if known.
+    """
+    handout_of = {handout.id: handout.path for handout in handouts}
     env = make_environment(templates_dir)
     kinds = sorted({entry.page.kind for entry in handbook.pages.values()})
     try:
         templates = {kind: env.get_template(f"{kind}.md.j2") for kind in kinds}
     except jinja2.TemplateError as error:
-        raise ContentError([_template_problem(error, templates_dir)]) from None
+        raise ContentError([template_problem(error, templates_dir)]) from None
     phases = [(phase, handbook.pages_in_phase(phase.id)) for phase in handbook.settings.phases]
     unphased = handbook.pages_in_phase(None)
     pages: dict[str, str] = {}
@@ -168,9 +178,13 @@ def render(handbook: Handbook, templates_dir: Path) -> RenderedSite:
                 phases=phases,
                 unphased=unphased,
                 channel_label=CHANNEL_LABELS,
+                handout=handout_of.get(page_id),
+                handouts=handouts,
+                office=handbook.settings.office,
+                url=url(page_id),
             )
         except jinja2.TemplateError as error:
-            problems.append(_template_problem(error, templates_dir, f"{entry.page.kind}.md.j2", page_id))
+            problems.append(template_problem(error, templates_dir, f"{entry.page.kind}.md.j2", page_id))
     if problems:
         raise ContentError(problems)
     static = {f"assets/{path.relative_to(handbook.content_dir / 'assets').as_posix()}": path
@@ -183,16 +197,20 @@ def render(handbook: Handbook, templates_dir: Path) -> RenderedSite:
         site_name=escape_attribute(handbook.settings.title),
         site_description=escape_attribute(handbook.settings.description),
         language=handbook.settings.language,
+        handouts=tuple(handouts),
     )
 
 
-def _template_problem(error: jinja2.TemplateError, templates_dir: Path, name: str | None = None,
+def template_problem(error: jinja2.TemplateError, templates_dir: Path, name: str | None = None,
                       page_id: str | None = None) -> Problem:
     """A template's mistake as a problem: the template file, and the line where Jinja knows it."""
     while_rendering = f" (while rendering the page {page_id})" if page_id else ""
     if isinstance(error, jinja2.TemplateNotFound):
-        return Problem(templates_dir / error.name, 0, 0, "the template is missing",
-                       hint=f"every page kind needs a template named <kind>.md.j2 in {templates_dir.name}/")
+        hint = (f"every page kind needs a template named <kind>.md.j2 in {templates_dir.name}/"
+                if str(error.name).endswith(".md.j2") else
+                f"restore it in {templates_dir.name}/ (the handbook's own copy is in its repository)")
+        return Problem(templates_dir / str(error.name), 0, 0, f"the template is missing{while_rendering}",
+                       hint=hint)
     if isinstance(error, jinja2.TemplateSyntaxError):
         file = Path(error.filename) if error.filename else templates_dir / (error.name or name or "?")
         return Problem(file, error.lineno or 0, 1 if error.lineno else 0,

@@ -92,7 +92,7 @@ def test_bad_content_fails_clearly_and_leaves_the_site_alone(project: Path, brea
     assert "content/checklists/after-interview-review.yml:" in result.stderr
     assert "Traceback" not in result.stderr
     assert tree_digest(project / "site") == before
-    assert sorted(p.name for p in project.iterdir()) == ["content", "mkdocs.yml", "site", "templates"]
+    assert sorted(p.name for p in project.iterdir()) == [".cache", "content", "mkdocs.yml", "site", "templates"]
 
 
 def test_a_failed_mkdocs_build_leaves_the_site_alone(project: Path) -> None:
@@ -107,7 +107,7 @@ def test_a_failed_mkdocs_build_leaves_the_site_alone(project: Path) -> None:
     assert "site/ was left as it was" in result.stderr
     assert "#nowhere" in result.stderr
     assert tree_digest(project / "site") == before
-    assert sorted(p.name for p in project.iterdir()) == ["content", "mkdocs.yml", "site", "templates"]
+    assert sorted(p.name for p in project.iterdir()) == [".cache", "content", "mkdocs.yml", "site", "templates"]
 
 
 def test_build_replaces_the_site_whole(project: Path) -> None:
@@ -115,7 +115,7 @@ def test_build_replaces_the_site_whole(project: Path) -> None:
     (project / "site" / "stale.html").write_text("left over from an old build")
     result = handbook("build", cwd=project)
     assert result.returncode == 0
-    assert re.fullmatch(r"Built \d+ pages into site/ in \d+\.\d s\.\n", result.stdout)
+    assert re.fullmatch(r"Built \d+ pages and \d+ PDF handouts into site/ in \d+\.\d s\.\n", result.stdout)
     assert not (project / "site" / "stale.html").exists()
 
 
@@ -215,7 +215,7 @@ def test_a_killed_build_leaves_the_site_and_the_next_build_cleans_up(project: Pa
     # The next build finishes the job and removes what the killed one left.
     assert handbook("build", cwd=project).returncode == 0
     assert "Every checklist prints" in (project / "site" / "index.html").read_text()
-    assert sorted(p.name for p in project.iterdir()) == ["content", "mkdocs.yml", "site", "templates"]
+    assert sorted(p.name for p in project.iterdir()) == [".cache", "content", "mkdocs.yml", "site", "templates"]
 
 
 @pytest.mark.parametrize(("change", "expected"), [

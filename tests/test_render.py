@@ -19,9 +19,12 @@ from .conftest import FIXTURE, REPO
 GOLDEN = Path(__file__).parent / "golden"
 
 
+SITE_URL = "https://handbook.example.org/"
+
+
 @pytest.fixture(scope="module")
 def site():
-    return generate(FIXTURE / "content", REPO / "templates")
+    return generate(FIXTURE / "content", REPO / "templates", site_url=SITE_URL)
 
 
 def test_golden_markdown(site, update_golden: bool) -> None:
@@ -38,6 +41,22 @@ def test_golden_markdown(site, update_golden: bool) -> None:
         assert text == expected[name], f"{name} differs from tests/golden/{name}"
 
 
+def test_golden_handout_html(site, update_golden: bool) -> None:
+    """The print HTML of each handout (the PDFs are made from it, and read back in test_handouts)."""
+    folder = GOLDEN / "handouts"
+    actual = {f"{handout.id}.html": handout.html for handout in site.handouts}
+    if update_golden:
+        folder.mkdir(exist_ok=True)
+        for path in folder.glob("*.html"):
+            path.unlink()
+        for name, text in actual.items():
+            (folder / name).write_text(text, encoding="utf-8", newline="\n")
+    expected = {path.name: path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.html"))}
+    assert sorted(actual) == sorted(expected), "the set of handouts changed"
+    for name, text in actual.items():
+        assert text == expected[name], f"{name} differs from tests/golden/handouts/{name}"
+
+
 def test_golden_navigation(site, update_golden: bool) -> None:
     golden = GOLDEN / "nav.json"
     if update_golden:
@@ -46,9 +65,10 @@ def test_golden_navigation(site, update_golden: bool) -> None:
 
 
 def test_rendering_is_deterministic() -> None:
-    first = generate(FIXTURE / "content", REPO / "templates")
-    second = generate(FIXTURE / "content", REPO / "templates")
+    first = generate(FIXTURE / "content", REPO / "templates", site_url=SITE_URL)
+    second = generate(FIXTURE / "content", REPO / "templates", site_url=SITE_URL)
     assert first.pages == second.pages
+    assert [h.html for h in first.handouts] == [h.html for h in second.handouts]
     assert list(first.pages) == sorted(first.pages)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import socket
 import subprocess
@@ -11,6 +12,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pypdf
 import pytest
 
 
@@ -54,9 +56,17 @@ def server(project: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
             process.wait(timeout=20)
 
 
+def _served_at(log: Path) -> str:
+    """The address MkDocs serves on: under site_url's path (/handbook/ for the default mkdocs.yml)."""
+    _wait_for(lambda: "Serving on http" in log.read_text(), "the server to start")
+    return log.read_text().split("Serving on ", 1)[1].split()[0]
+
+
 def test_serve_rebuilds_on_yaml_and_template_edits(project: Path, server: tuple[str, Path]) -> None:
     base, log = server
-    page = f"{base}/after-interview-review/"
+    root = _served_at(log)
+    assert root.startswith(base)
+    page = f"{root}after-interview-review/"
     _wait_for(lambda: "I arrived on time." in (_fetch(page) or ""), "the first build")
 
     checklist = project / "content" / "checklists" / "after-interview-review.yml"
@@ -80,3 +90,7 @@ def test_serve_rebuilds_on_yaml_and_template_edits(project: Path, server: tuple[
                          .replace("ten minutes early", "on time, calm"))
     _wait_for(lambda: "I arrived on time, calm." in (_fetch(page) or ""), "recovery after fixing the file")
     assert "This preview is out of date" not in (_fetch(page) or "")
+    # The handouts are rebuilt as well: the changed checklist's PDF says what the page says.
+    pdf = urllib.request.urlopen(f"{root}handouts/after-interview-review.pdf", timeout=5).read()
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    assert "I arrived on time, calm." in " ".join(text.split())

@@ -1,0 +1,479 @@
+"""Handouts: printable pages as PDF, designed to be filled in.
+
+Two steps, kept apart so the site can be generated without WeasyPrint:
+
+1. :func:`handout_sources` renders each printable page (every checklist, and guides and scripts marked
+   ``printable: true``) to print HTML with ``templates/handout.html.j2``, plus the workshop packet's cover with
+   ``templates/packet-cover.html.j2``. This is part of :func:`generator.pipeline.generate`.
+2. :class:`Press` turns that HTML into tagged, fillable PDFs with WeasyPrint, one long-lived process, caching
+   each PDF under a hash of everything that shapes it, so a rebuild renders only what changed.
+
+Nothing is fetched from the network: the only files WeasyPrint may read are the fonts shipped in this package
+and the handbook's own assets.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import json
+import logging
+import os
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+import jinja2
+import markdown
+from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup
+
+from .editorial import FONT_PT, MARGIN_PT, TICK_BOX_PT
+from .models import Contact
+from .problems import ContentError, Problem
+from .render import (
+    CHANNEL_LABELS,
+    PACKAGE_ASSETS,
+    escape_html,
+    human_date,
+    make_environment,
+    message_markdown,
+    template_problem,
+)
+from .validate import SETTINGS_FILE, Handbook
+
+HANDOUTS_DIR = "handouts"
+PACKET_ID = "packet"
+PAGE_TEMPLATE = "handout.html.j2"
+COVER_TEMPLATE = "packet-cover.html.j2"
+FONTS_DIR = PACKAGE_ASSETS / "fonts"
+# The family the handout stylesheet asks for, and its faces: Atkinson Hyperlegible, made by the Braille Institute
+# for readers with low vision (SIL Open Font License, FONTS_DIR/OFL.txt). Shipped, so every machine prints alike.
+FONT_FAMILY = "Atkinson Hyperlegible"
+FONT_FACES = {(400, "normal"): "atkinson-hyperlegible-latin-400-normal.woff",
+              (400, "italic"): "atkinson-hyperlegible-latin-400-italic.woff",
+              (700, "normal"): "atkinson-hyperlegible-latin-700-normal.woff",
+              (700, "italic"): "atkinson-hyperlegible-latin-700-italic.woff"}
+# The sizes the templates lay out with; the editorial warning for long checklist items counts with the same.
+LAYOUT = {"margin_pt": MARGIN_PT, "tick_box_pt": TICK_BOX_PT, "font_pt": FONT_PT, "write_in_line_pt": 20}
+# The office's colour on handouts (headings, rules); indigo 800, as the site's indigo, 10:1 on white.
+BRAND_COLOR = "#283593"
+# Bumped when this module changes how it renders, so old cached PDFs are not reused.
+CACHE_FORMAT = "1"
+# Cached PDFs unused for this long are deleted at the end of a build.
+CACHE_DAYS = 30
+PDF_OPTIONS: dict[str, Any] = {"pdf_forms": True, "pdf_variant": "pdf/ua-1"}
+
+_WEB_LINK = re.compile(r"^(?:https?:|mailto:|tel:)", re.IGNORECASE)
+
+
+# --- print HTML --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Handout:
+    """One PDF to make: its print HTML, and what a problem with it should point at."""
+
+    id: str
+    title: str
+    html: str
+    file: Path
+    """The content file a problem with this handout names."""
+    line: int = 0
+    one_page: bool = False
+    """Must fit on one sheet: checklists, which people print and fill in by hand."""
+    parts: tuple[Handout, ...] = ()
+    """For the packet: the handouts it binds behind its cover, in order."""
+
+    @property
+    def path(self) -> str:
+        """Where it goes in the site: ``handouts/<id>.pdf``."""
+        return f"{HANDOUTS_DIR}/{self.id}.pdf"
+
+
+def page_urls(site_url: str | None, use_directory_urls: bool = True) -> Callable[[str], str | None]:
+    """A function giving each page id's web address under ``site_url`` (None when there is no site_url)."""
+    if not site_url:
+        return lambda page_id: None
+    base = site_url if site_url.endswith("/") else site_url + "/"
+
+    def url(page_id: str) -> str:
+        if page_id == "index":
+            return base
+        return f"{base}{page_id}/" if use_directory_urls else f"{base}{page_id}.html"
+
+    return url
+
+
+class _PrintLinks(Treeprocessor):
+    """Links in print: pages of the handbook point to their web address; links that only work inside the site
+    (anchors, files) become plain text."""
+
+    def __init__(self, md: markdown.Markdown, url: Callable[[str], str | None]) -> None:
+        super().__init__(md)
+        self.url = url
+
+    def run(self, root: ElementTree.Element) -> None:
+        for link in root.iter("a"):
+            href = link.get("href", "")
+            if _WEB_LINK.match(href):
+                continue
+            target, _, anchor = href.partition("#")
+            address = self.url(target.rsplit("/", 1)[-1].removesuffix(".md")) if target.endswith(".md") else None
+            if address:
+                link.set("href", address + (f"#{anchor}" if anchor else ""))
+            else:
+                link.tag = "span"
+                link.attrib.clear()
+
+
+class _PrintMarkdown(markdown.Extension):
+    def __init__(self, url: Callable[[str], str | None]) -> None:
+        super().__init__()
+        self.url = url
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.treeprocessors.register(_PrintLinks(md, self.url), "handbook_print_links", 0)
+
+
+class _Converter:
+    """Editors' Markdown to HTML for print, with their HTML shown as text, as on the site."""
+
+    def __init__(self, url: Callable[[str], str | None]) -> None:
+        self.md = markdown.Markdown(extensions=["pymdownx.mark", "sane_lists", _PrintMarkdown(url)])
+
+    def block(self, text: str) -> Markup:
+        self.md.reset()
+        return Markup(self.md.convert(escape_html(text.replace("\r\n", "\n").strip())))  # escaped above
+
+    def inline(self, text: str) -> Markup:
+        html = self.block(" ".join(text.split()))
+        if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+            return Markup(html[3:-4])  # escaped above
+        return html
+
+    def message(self, text: str) -> Markup:
+        """A script's message with its line breaks and [Placeholders] marked, as on the site."""
+        self.md.reset()
+        return Markup(self.md.convert(message_markdown(text)))  # message_markdown escapes
+
+    def message_inline(self, text: str) -> Markup:
+        """One line with its [Placeholders] marked (an email's subject)."""
+        html = self.message(" ".join(text.split()))
+        return Markup(html[3:-4]) if html.startswith("<p>") and html.endswith("</p>") else html
+
+
+def _tel(phone: str) -> str:
+    """A ``tel:`` address for a phone number as people write it."""
+    number = phone.split("ext")[0].split("x")[0]
+    return "tel:" + re.sub(r"[^\d+]", "", number)
+
+
+def _contact_lines(contact: Contact) -> list[tuple[str, str, str | None]]:
+    """(label, text, link) for each way to reach the office that is filled in."""
+    lines = []
+    if contact.email:
+        lines.append(("Email", contact.email, f"mailto:{contact.email}"))
+    if contact.phone:
+        lines.append(("Phone", contact.phone, _tel(contact.phone)))
+    if contact.hours:
+        lines.append(("Open", contact.hours, None))
+    if contact.address:
+        lines.append(("Address", contact.address, None))
+    return lines
+
+
+def handout_sources(handbook: Handbook, templates_dir: Path, url: Callable[[str], str | None]) -> list[Handout]:
+    """The print HTML of every handout, and of the packet when ``handbook.yml`` lists one (last)."""
+    env = make_environment(templates_dir)
+    convert = _Converter(url)
+    env.filters.update(md=convert.block, md_inline=convert.inline, md_message=convert.message,
+                       md_message_inline=convert.message_inline, tel=_tel,
+                       human_date=human_date)
+    settings = handbook.settings
+    shared = {
+        "office": settings.office,
+        "contact_lines": _contact_lines(settings.office.contact),
+        "handbook": settings,
+        "language": settings.language,
+        "paper": {"letter": "letter", "a4": "A4"}[settings.paper],
+        "layout": LAYOUT,
+        "brand": BRAND_COLOR,
+        "channel_label": CHANNEL_LABELS,
+    }
+    printable = handbook.printable
+    problems: list[Problem] = []
+    handouts: dict[str, Handout] = {}
+    try:
+        template = env.get_template(PAGE_TEMPLATE)
+    except jinja2.TemplateError as error:
+        raise ContentError([template_problem(error, templates_dir, PAGE_TEMPLATE)]) from None
+    for entry in printable:
+        try:
+            html = template.render(
+                shared, id=entry.id, page=entry.page, url=url(entry.id),
+                sources=[handbook.sources[source] for source in entry.page.sources],
+            )
+        except jinja2.TemplateError as error:
+            problems.append(template_problem(error, templates_dir, PAGE_TEMPLATE, entry.id))
+            continue
+        one_page = entry.page.kind == "checklist"
+        line = entry.doc.key_spot(("groups",)).line if one_page else 0
+        handouts[entry.id] = Handout(entry.id, entry.page.title, html, entry.doc.file, line, one_page)
+    if problems:
+        raise ContentError(problems)
+    result = list(handouts.values())
+    if settings.packet:
+        chosen = [handbook.pages[page_id] for page_id in settings.packet]
+        try:
+            cover = env.get_template(COVER_TEMPLATE).render(
+                shared, id=PACKET_ID, url=url("index"),
+                contents=[(entry, url(entry.id)) for entry in chosen],
+            )
+        except jinja2.TemplateError as error:
+            raise ContentError([template_problem(error, templates_dir, COVER_TEMPLATE, "packet")]) from None
+        settings_file = handbook.content_dir / f"{SETTINGS_FILE}.yml"
+        result.append(Handout(PACKET_ID, f"Workshop packet: {settings.title}", cover, settings_file,
+                              parts=tuple(handouts[page_id] for page_id in settings.packet)))
+    return result
+
+
+# --- PDF ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PressReport:
+    """What a run of the press did, for the summary line."""
+
+    rendered: list[str] = dataclasses.field(default_factory=list)
+    cached: list[str] = dataclasses.field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        total = len(self.rendered) + len(self.cached)
+        made = f"{len(self.rendered)} rendered" if self.rendered else "none rendered"
+        return (f"{total} PDF handout{'s' if total != 1 else ''} ({made}, {len(self.cached)} unchanged) "
+                f"in {self.seconds:.1f} s")
+
+
+class _Collector(logging.Handler):
+    """Keeps what WeasyPrint warns about while one handout renders: every warning is a problem to fix."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def source_date_epoch() -> int:
+    """The time a build stands for, as reproducible builds define it: SOURCE_DATE_EPOCH when set, else 0."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return int(value) if value.isdigit() else 0
+
+
+@contextlib.contextmanager
+def _source_date(epoch: int) -> Iterator[None]:
+    """fontTools stamps every font it converts or subsets with the time; this makes it a fixed one, so the same
+    handout gives the same bytes on any day (the PDFs carry no other date but the page's review date)."""
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        if old is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
+
+
+class Press:
+    """Makes PDFs from handout HTML with WeasyPrint, keeping each in a cache folder under its hash.
+
+    One press lives for a whole build (or a whole ``mkdocs serve``): WeasyPrint is imported and its fonts are
+    loaded once. ``readable`` lists the folders WeasyPrint may read files from (the handbook's assets) besides
+    the package's fonts; anything else, and anything on the network, is refused.
+    """
+
+    def __init__(self, cache_dir: Path, base_dir: Path, readable: Iterable[Path] = ()) -> None:
+        self.cache_dir = cache_dir
+        self.base_url = f"{base_dir.resolve().as_uri()}/"
+        """Relative addresses in the HTML (an image, a logo) start from here: the content folder."""
+        self.readable = tuple(path.resolve() for path in (FONTS_DIR, *readable))
+        self.epoch = source_date_epoch()
+        self._fingerprint = self._environment_fingerprint()
+        self._weasy: Any = None
+        self._fonts: Any = None
+        self._font_css: Any = None
+        self._used: set[Path] = set()
+
+    def _environment_fingerprint(self) -> str:
+        """Everything besides the HTML that shapes a PDF: our format, WeasyPrint's version, fonts, assets."""
+        digest = hashlib.sha256(f"{CACHE_FORMAT}\0{version('weasyprint')}\0{version('pydyf')}\0".encode())
+        digest.update(json.dumps(PDF_OPTIONS, sort_keys=True).encode())
+        for root in self.readable:
+            for path in sorted(p for p in root.rglob("*") if p.is_file()):
+                digest.update(f"{path.relative_to(root).as_posix()}\0".encode())
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+        return digest.hexdigest()
+
+    def key(self, handout: Handout) -> str:
+        """The cache key: changes whenever anything that shapes this PDF changes."""
+        digest = hashlib.sha256(f"{self._fingerprint}\0{self.epoch}\0{int(handout.one_page)}\0".encode())
+        digest.update(handout.html.encode())
+        for part in handout.parts:
+            digest.update(f"\0{self.key(part)}".encode())
+        return digest.hexdigest()[:32]
+
+    def cached(self, handout: Handout) -> Path | None:
+        """The cached PDF for this handout as it is now, if an earlier build made it."""
+        path = self.cache_dir / f"{self.key(handout)}.pdf"
+        return path if path.is_file() else None
+
+    def _start(self) -> None:
+        if self._weasy is not None:
+            return
+        import weasyprint
+        from weasyprint.text.fonts import FontConfiguration
+
+        missing = [name for name in FONT_FACES.values() if not (FONTS_DIR / name).is_file()]
+        if missing:
+            raise ContentError([Problem(FONTS_DIR / missing[0], 0, 0, "a font the handouts need is missing",
+                                        hint="reinstall the handbook package (pip install --force-reinstall .)")])
+        self._weasy = weasyprint
+        self._fonts = FontConfiguration()
+        faces = "\n".join(f'@font-face {{ font-family: "{FONT_FAMILY}"; font-weight: {weight}; '
+                          f'font-style: {style}; src: url("{name}") format("woff"); }}'
+                          for (weight, style), name in FONT_FACES.items())
+        self._font_css = weasyprint.CSS(string=faces, base_url=f"{FONTS_DIR.as_uri()}/", font_config=self._fonts,
+                                        url_fetcher=self._fetcher())
+
+    def _fetcher(self) -> Any:
+        readable = self.readable
+        weasyprint = self._weasy
+
+        class LocalOnly(weasyprint.URLFetcher):
+            """Reads files from the allowed folders and data: URLs; refuses everything else."""
+
+            def fetch(self, url: str, headers: Any = None) -> Any:
+                if url.startswith("data:"):
+                    return super().fetch(url, headers)
+                if not url.startswith("file:"):
+                    raise ValueError(f"handouts never fetch from the network ({url[:60]})")
+                from urllib.parse import unquote, urlsplit
+
+                path = Path(unquote(urlsplit(url).path)).resolve()
+                if not any(path.is_relative_to(root) for root in readable):
+                    raise ValueError(f"{path} is outside the folders handouts may use")
+                return super().fetch(url, headers)
+
+        return LocalOnly(fail_on_errors=True)
+
+    def _document(self, handout: Handout) -> Any:
+        """Lay out one handout's HTML; WeasyPrint's warnings become problems naming the page."""
+        collector = _Collector()
+        logger = logging.getLogger("weasyprint")
+        logger.addHandler(collector)
+        try:
+            document = self._weasy.HTML(string=handout.html, base_url=self.base_url,
+                                        url_fetcher=self._fetcher()).render(
+                stylesheets=[self._font_css], font_config=self._fonts, **PDF_OPTIONS)
+        except (Exception, self._weasy.urls.FatalURLFetchingError) as error:  # this handout's problem, whatever
+            cause = error.__cause__ or error  # a refused file: our fetcher's reason, not WeasyPrint's wrapper
+            collector.messages.append(str(cause) or type(cause).__name__)
+            document = None
+        finally:
+            logger.removeHandler(collector)
+        if collector.messages:
+            raise ContentError([Problem(handout.file, handout.line, 1 if handout.line else 0,
+                                        f"the handout {handout.path} could not be made: {message}",
+                                        hint="check the handout templates (handout.html.j2, handout.css.j2) "
+                                             "and the files they use")
+                                for message in dict.fromkeys(collector.messages)])
+        return document
+
+    def make(self, handout: Handout) -> Path:
+        """Render the PDF (from the cache when it is there) and return where it is."""
+        cached = self.cached(handout)
+        if cached is not None:
+            self._used.add(cached)
+            return cached
+        with _source_date(self.epoch):
+            self._start()
+            document = self._document(handout)
+            if handout.one_page and len(document.pages) > 1:
+                raise ContentError([Problem(
+                    handout.file, handout.line, 1 if handout.line else 0,
+                    f"this checklist does not fit on one printed page: its handout runs to {len(document.pages)} "
+                    "pages", hint="shorten the items and notes, give write-in questions fewer lines, or split the "
+                                  "checklist in two")])
+            if handout.parts:
+                parts = [self._document(part) for part in handout.parts]
+                document = document.copy([page for doc in (document, *parts) for page in doc.pages])
+            pdf = document.write_pdf(**PDF_OPTIONS)
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        target = self.cache_dir / f"{self.key(handout)}.pdf"
+        partial = target.with_suffix(f".{os.getpid()}.part")
+        partial.write_bytes(pdf)
+        partial.replace(target)
+        self._used.add(target)
+        return target
+
+    def prune(self) -> None:
+        """Delete cached PDFs that no build has used for CACHE_DAYS days (this build's are marked as used)."""
+        now = time.time()
+        for path in self._used:
+            with contextlib.suppress(OSError):
+                os.utime(path)
+        if not self.cache_dir.is_dir():
+            return
+        for path in self.cache_dir.glob("*.pdf"):
+            if path not in self._used and now - path.stat().st_mtime > CACHE_DAYS * 86400:
+                path.unlink(missing_ok=True)
+        for path in self.cache_dir.glob("*.part"):  # left by a build that was stopped while writing
+            if now - path.stat().st_mtime > 3600:
+                path.unlink(missing_ok=True)
+
+
+def print_handouts(
+    handouts: list[Handout],
+    press: Press,
+    progress: Callable[[list[Handout]], Iterable[Handout]] = lambda jobs: jobs,
+) -> tuple[dict[str, Path], PressReport]:
+    """Make every handout's PDF; return site path → PDF file, and what was done.
+
+    ``progress`` wraps the list of handouts that need rendering (a progress bar on a terminal). Every problem
+    of every handout is collected before :class:`ContentError` is raised.
+    """
+    start = time.monotonic()
+    report = PressReport()
+    to_render = [handout for handout in handouts if press.cached(handout) is None]
+    problems: list[Problem] = []
+    failed: set[str] = set()
+    for handout in progress(to_render):
+        if handout.parts and failed.intersection(part.id for part in handout.parts):
+            continue  # its own problem is already reported
+        try:
+            press.make(handout)
+        except ContentError as error:
+            problems.extend(error.problems)
+            failed.add(handout.id)
+        else:
+            report.rendered.append(handout.id)
+    if problems:
+        raise ContentError(problems)
+    files = {}
+    for handout in handouts:
+        files[handout.path] = press.make(handout)  # from the cache now
+        if handout.id not in report.rendered:
+            report.cached.append(handout.id)
+    press.prune()
+    report.seconds = time.monotonic() - start
+    return files, report

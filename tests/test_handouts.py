@@ -1,0 +1,372 @@
+"""PDF handouts, read back as a person's PDF reader would: fields, text, pages, metadata, the packet, the cache.
+
+Every PDF here is made by a real `handbook build` with WeasyPrint and opened with pypdf; nothing is mocked.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pypdf
+import pytest
+import yaml
+
+from generator.handouts import Handout, Press
+from generator.problems import ContentError
+
+from .conftest import REPO, handbook, tree_digest
+
+CONTENT = REPO / "content"
+SETTINGS = yaml.safe_load((CONTENT / "handbook.yml").read_text(encoding="utf-8"))
+OFFICE = SETTINGS["office"]["name"]
+SITE_URL = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]
+
+
+def _pages() -> dict[str, dict]:
+    return {path.stem: yaml.safe_load(path.read_text(encoding="utf-8")) for path in CONTENT.rglob("*.yml")
+            if path.stem not in ("handbook", "sources")}
+
+
+PAGES = _pages()
+CHECKLISTS = sorted(page_id for page_id, page in PAGES.items() if page["kind"] == "checklist")
+PRINTABLE = sorted(page_id for page_id, page in PAGES.items()
+                   if page["kind"] == "checklist" or page.get("printable") is True)
+
+
+def _copy(root: Path) -> Path:
+    root.mkdir(parents=True)
+    for name in ("content", "templates"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "mkdocs.yml", root)
+    return root
+
+
+def _build(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    result = handbook("build", *args, cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default handbook, built once for the tests that only read its handouts."""
+    root = _copy(tmp_path_factory.mktemp("built") / "handbook")
+    _build(root)
+    return root
+
+
+def _text(reader: pypdf.PdfReader, pages: slice = slice(None)) -> str:
+    """The text of the pages, as one line of words (ligatures and line breaks undone)."""
+    text = " ".join(page.extract_text() for page in reader.pages[pages])
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _plain(markdown: str) -> str:
+    """Text as printed: inline Markdown marks removed, whitespace folded."""
+    return " ".join(re.sub(r"\*\*|__|(?<!\w)[*_]|[*_](?!\w)", "", markdown).split())
+
+
+def _fields(reader: pypdf.PdfReader) -> dict[str, dict]:
+    return {name: field for name, field in (reader.get_fields() or {}).items()}
+
+
+def test_one_pdf_per_printable_page_and_the_packet(built: Path) -> None:
+    made = sorted(path.stem for path in (built / "site" / "handouts").glob("*.pdf"))
+    assert made == sorted([*PRINTABLE, "packet"])
+    assert set(CHECKLISTS) <= set(made) and len(PRINTABLE) > len(CHECKLISTS), "guides and scripts print too"
+
+
+@pytest.mark.parametrize("page_id", CHECKLISTS)
+def test_a_checklist_pdf_can_be_filled_in(built: Path, page_id: str) -> None:
+    reader = pypdf.PdfReader(built / "site" / "handouts" / f"{page_id}.pdf")
+    fields = _fields(reader)
+    expected_boxes, expected_text_fields = set(), set()
+    for g, group in enumerate(PAGES[page_id]["groups"], 1):
+        for i, item in enumerate(group.get("items", []), 1):
+            name = f"{page_id}-{g}-{i}"
+            expected_boxes.add(name)
+            assert fields[name]["/FT"] == "/Btn", name
+            # The label beside the box is the field's accessible name, read out by screen readers.
+            assert " ".join(fields[name]["/TU"].split()) == _plain(item["text"])
+        for j, write_in in enumerate(group.get("write_in", []), 1):
+            name = f"{page_id}-{g}-write-{j}"
+            expected_text_fields.add(name)
+            assert fields[name]["/FT"] == "/Tx", name
+            assert int(fields[name]["/Ff"]) & (1 << 12), "a write-in field takes several lines"
+            assert " ".join(fields[name]["/TU"].split()) == _plain(write_in["prompt"])
+    assert {n for n, f in fields.items() if f["/FT"] == "/Btn"} == expected_boxes
+    assert {n for n, f in fields.items() if f["/FT"] == "/Tx"} == expected_text_fields
+    assert expected_boxes, "every default checklist has items"
+
+
+@pytest.mark.parametrize("page_id", PRINTABLE)
+def test_a_handout_says_what_the_page_says_and_who_made_it(built: Path, page_id: str) -> None:
+    reader = pypdf.PdfReader(built / "site" / "handouts" / f"{page_id}.pdf")
+    page = PAGES[page_id]
+    text = _text(reader)
+    assert OFFICE in text
+    assert SETTINGS["office"]["contact"]["email"] in text
+    assert f"{SITE_URL}{page_id}/" in text, "the page's web address"
+    assert _plain(page["title"]) in text
+    for group in page.get("groups", []):
+        for item in group.get("items", []):
+            assert _plain(item["text"]) in text
+        for write_in in group.get("write_in", []):
+            assert _plain(write_in["prompt"]) in text
+    for section in page.get("sections", []):
+        assert _plain(section["title"]) in text
+    # Metadata a screen reader and a file browser show.
+    assert reader.metadata.title == page["title"]
+    assert reader.metadata.author == OFFICE
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en"
+    assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root, "a tagged PDF"
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+    fonts = [font.get_object() for p in reader.pages for font in p["/Resources"]["/Font"].values()]
+    assert fonts and all("Atkinson" in str(font["/BaseFont"]) for font in fonts)
+    for font in fonts:
+        descriptor = (font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font)
+        descriptor = descriptor["/FontDescriptor"]
+        assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor), f"{font['/BaseFont']} is embedded"
+
+
+@pytest.mark.parametrize("page_id", CHECKLISTS)
+def test_every_default_checklist_is_one_letter_page(built: Path, page_id: str) -> None:
+    reader = pypdf.PdfReader(built / "site" / "handouts" / f"{page_id}.pdf")
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+
+
+def test_every_default_checklist_is_one_a4_page(tmp_path: Path) -> None:
+    root = _copy(tmp_path / "handbook")
+    settings = root / "content" / "handbook.yml"
+    settings.write_text(settings.read_text().replace("\npaper: letter\n", "\npaper: a4\n"))
+    _build(root)
+    for page_id in CHECKLISTS:
+        reader = pypdf.PdfReader(root / "site" / "handouts" / f"{page_id}.pdf")
+        assert len(reader.pages) == 1, page_id
+        box = reader.pages[0].mediabox
+        assert (round(float(box.width)), round(float(box.height))) == (595, 842), page_id
+
+
+def test_the_packet_binds_the_chosen_handouts_behind_a_cover(built: Path) -> None:
+    folder = built / "site" / "handouts"
+    packet = pypdf.PdfReader(folder / "packet.pdf")
+    parts = [pypdf.PdfReader(folder / f"{page_id}.pdf") for page_id in SETTINGS["packet"]]
+    assert len(packet.pages) == 1 + sum(len(part.pages) for part in parts)
+    cover = _text(packet, slice(0, 1))
+    assert "WORKSHOP PACKET" in cover and OFFICE in cover and SETTINGS["title"] in cover
+    numbers = re.findall(r"\b(\d+)\.(?:\s|$)", cover)
+    assert numbers == [str(n) for n in range(1, len(parts) + 1)], "the contents are numbered, in text too"
+    start = 1
+    for page_id, part in zip(SETTINGS["packet"], parts, strict=True):
+        assert _plain(PAGES[page_id]["title"]) in cover, "the cover lists the contents"
+        assert _text(packet, slice(start, start + len(part.pages))) == _text(part), f"{page_id}, in order"
+        start += len(part.pages)
+    assert set(_fields(packet)) == {name for part in parts for name in _fields(part)}
+    assert packet.metadata.title == f"Workshop packet: {SETTINGS['title']}"
+
+
+def test_pages_link_to_their_handouts_and_the_home_page_lists_them(built: Path) -> None:
+    site = built / "site"
+    for page_id in PRINTABLE:
+        html = (site / page_id / "index.html").read_text(encoding="utf-8")
+        assert re.search(rf'<a class="md-button handbook-download" href="\.\./handouts/{page_id}\.pdf">'
+                         r"Download printable PDF</a>", html), page_id
+    for page_id in set(PAGES) - set(PRINTABLE) - {"index"}:
+        assert "Download printable PDF" not in (site / page_id / "index.html").read_text(encoding="utf-8")
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert sorted(re.findall(r'href="handouts/([a-z0-9-]+)\.pdf"', home)) == sorted([*PRINTABLE, "packet"])
+
+
+def test_two_builds_make_byte_identical_pdfs(built: Path, tmp_path: Path) -> None:
+    other = _copy(tmp_path / "handbook")
+    _build(other)  # its own, empty cache: every PDF is made again
+    assert tree_digest(other / "site" / "handouts") == tree_digest(built / "site" / "handouts")
+
+
+def test_a_rebuild_renders_only_what_changed(tmp_path: Path) -> None:
+    root = _copy(tmp_path / "handbook")
+    first = _build(root)
+    total = len(PRINTABLE) + 1
+    assert f"{total} PDF handouts ({total} rendered, 0 unchanged)" in first.stderr
+    before = tree_digest(root / "site" / "handouts")
+
+    again = _build(root)
+    assert f"{total} PDF handouts (none rendered, {total} unchanged)" in again.stderr
+    assert tree_digest(root / "site" / "handouts") == before
+
+    def edit(page_id: str) -> dict[str, str]:
+        path = next((root / "content").rglob(f"{page_id}.yml"))
+        path.write_text(path.read_text().replace("\ntitle: ", "\ntitle: Your ", 1))
+        return tree_digest(root / "site" / "handouts")
+
+    previous = edit("get-ready")  # in the packet: its handout and the packet change
+    result = _build(root)
+    assert f"(2 rendered, {total - 2} unchanged)" in result.stderr
+    now = tree_digest(root / "site" / "handouts")
+    assert {name for name in now if now[name] != previous[name]} == {"get-ready.pdf", "packet.pdf"}
+
+    previous = edit("offer-decision")  # not in the packet: only its handout changes
+    result = _build(root)
+    assert f"(1 rendered, {total - 1} unchanged)" in result.stderr
+    now = tree_digest(root / "site" / "handouts")
+    assert {name for name in now if now[name] != previous[name]} == {"offer-decision.pdf"}
+
+
+def test_no_pdf_skips_the_handouts_and_their_links(tmp_path: Path) -> None:
+    root = _copy(tmp_path / "handbook")
+    result = _build(root, "--no-pdf")
+    assert "PDF" not in result.stdout + result.stderr
+    assert not (root / "site" / "handouts").exists()
+    assert not any("handouts/" in page.read_text(encoding="utf-8") for page in (root / "site").rglob("*.html"))
+    assert not (root / ".cache").exists()
+
+
+def test_a_checklist_too_long_for_one_page_is_an_error_naming_it(tmp_path: Path) -> None:
+    root = _copy(tmp_path / "handbook")
+    _build(root)
+    before = tree_digest(root / "site")
+    page = root / "content" / "checklists" / "while-you-wait.yml"
+    extra = "".join(f"      - text: Extra task number {n} that makes this list far too long.\n" for n in range(40))
+    text = page.read_text()
+    at = text.index("    items:\n") + len("    items:\n")
+    page.write_text(text[:at] + extra + text[at:])
+    groups_line = page.read_text().splitlines().index("groups:") + 1
+    for command in ("check", "build"):
+        result = handbook(command, cwd=root)
+        assert result.returncode == 1, command
+        assert f"content/checklists/while-you-wait.yml:{groups_line}:1: this checklist does not fit on one " \
+               "printed page: its handout runs to 2 pages" in result.stdout, result.stdout
+        assert "split the checklist in two" in result.stdout
+        assert "Traceback" not in result.stdout + result.stderr
+    assert tree_digest(root / "site") == before
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (("{% for group in page.groups %}", "{% for group in page.groups %"),
+     r"templates/handout\.html\.j2:\d+:1: template syntax error: "),
+    (("{{ page.summary | md_inline }}", "{{ page.sumary | md_inline }}"),
+     r"templates/handout\.html\.j2: the template failed: .*sumary.* \(while rendering the page [a-z-]+\)"),
+], ids=["syntax", "undefined"])
+def test_a_handout_template_mistake_is_reported_and_the_site_kept(tmp_path: Path, change: tuple[str, str],
+                                                                 expected: str) -> None:
+    root = _copy(tmp_path / "handbook")
+    _build(root, "--no-pdf")
+    before = tree_digest(root / "site")
+    template = root / "templates" / "handout.html.j2"
+    old, new = change
+    assert old in template.read_text()
+    template.write_text(template.read_text().replace(old, new, 1))
+    result = handbook("build", cwd=root)
+    assert result.returncode == 1
+    assert re.search(expected, result.stdout), result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+    assert tree_digest(root / "site") == before
+
+
+def _handout(tmp_path: Path, body: str) -> Handout:
+    html = f'<!DOCTYPE html><html lang="en"><head><title>T</title></head><body>{body}</body></html>'
+    return Handout("probe", "Probe", html, tmp_path / "content" / "checklists" / "probe.yml", 3, True)
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ('<img src="https://example.org/tracker.png" alt="">', "handouts never fetch from the network"),
+    ('<link rel="stylesheet" href="http://example.org/font.css">', "handouts never fetch from the network"),
+    ('<img src="file:///etc/hostname" alt="">', "is outside the folders handouts may use"),
+    ('<img src="../../../../etc/hostname" alt="">', "is outside the folders handouts may use"),
+])
+def test_handouts_read_nothing_from_the_network_or_outside_the_handbook(tmp_path: Path, body: str,
+                                                                       expected: str) -> None:
+    (tmp_path / "content" / "assets").mkdir(parents=True)
+    press = Press(tmp_path / "cache", tmp_path / "content", [tmp_path / "content" / "assets"])
+    with pytest.raises(ContentError) as caught:
+        press.make(_handout(tmp_path, body))
+    [problem] = caught.value.problems
+    assert problem.file == tmp_path / "content" / "checklists" / "probe.yml" and problem.line == 3
+    assert "the handout handouts/probe.pdf could not be made" in problem.message
+    assert expected in problem.message
+    assert not list((tmp_path / "cache").glob("*.pdf")), "nothing is cached from a failed handout"
+
+
+def test_an_image_from_the_handbook_assets_is_allowed(tmp_path: Path) -> None:
+    assets = tmp_path / "content" / "assets"
+    assets.mkdir(parents=True)
+    (assets / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+                                     '<rect width="10" height="10"/></svg>')
+    press = Press(tmp_path / "cache", tmp_path / "content", [assets])
+    pdf = press.make(_handout(tmp_path, '<img src="assets/logo.svg" alt="Logo"><p>Hello</p>'))
+    assert "Hello" in pypdf.PdfReader(pdf).pages[0].extract_text()
+
+
+def test_a_missing_font_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.handouts as handouts
+
+    monkeypatch.setitem(handouts.FONT_FACES, (400, "normal"), "no-such-font.woff")
+    press = Press(tmp_path / "cache", tmp_path)
+    with pytest.raises(ContentError) as caught:
+        press.make(_handout(tmp_path, "<p>Hello</p>"))
+    [problem] = caught.value.problems
+    assert problem.message == "a font the handouts need is missing"
+    assert problem.file.name == "no-such-font.woff"
+    assert "reinstall" in (problem.hint or "")
+
+
+def test_printing_a_page_from_the_browser_leaves_out_the_site_around_it(built: Path, tmp_path: Path) -> None:
+    """Chromium's own print-to-PDF of a checklist page: one page, the page alone, with office and address."""
+    chromium = shutil.which("chromium")
+    assert chromium, "these tests need Chromium: apt-get install -y chromium (see README: Running the tests)"
+    site_settings = SETTINGS
+    for page_id in CHECKLISTS:
+        out = tmp_path / f"{page_id}.pdf"
+        result = subprocess.run(
+            [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+             f"--print-to-pdf={out}", (built / "site" / page_id / "index.html").as_uri()],
+            capture_output=True, text=True, timeout=120, check=False)
+        assert out.is_file(), result.stderr
+        reader = pypdf.PdfReader(out)
+        text = _text(reader)
+        assert len(reader.pages) == 1, f"{page_id} prints on {len(reader.pages)} pages"
+        assert text.startswith(f"{OFFICE} · {SITE_URL}{page_id}/"), text[:200]
+        # The navigation lists every phase and page; the printed page shows only its own text.
+        own = (REPO / "content" / "checklists" / f"{page_id}.yml").read_text()
+        in_nav = [phase["title"] for phase in site_settings["phases"]] + [page["title"] for page in PAGES.values()]
+        printed = [title for title in in_nav if title not in own and title in text]
+        assert not printed, f"{page_id}: the navigation was printed ({printed})"
+        assert "Download printable PDF" not in text and "Related pages" not in text
+        assert _plain(PAGES[page_id]["groups"][0]["title"]) in text
+
+
+def test_a_terminal_sees_progress_and_a_summary(tmp_path: Path) -> None:
+    """On a terminal (a pseudo-terminal here), the build shows each handout's number and file as it goes."""
+    import os
+    import pty
+    import sys
+
+    root = _copy(tmp_path / "handbook")
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "generator", "build"], cwd=root, stdin=follower,
+                               stdout=follower, stderr=follower, close_fds=True)
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the build ended and closed its side
+            break
+        if not chunk:
+            break
+        shown += chunk
+    assert process.wait(timeout=120) == 0
+    os.close(leader)
+    text = shown.decode()
+    total = len(PRINTABLE) + 1
+    for number in range(1, total + 1):
+        assert re.search(rf"Making PDF handouts .*\b{number}/{total}\b", text), number
+    assert "handouts/get-ready.pdf" in text and "handouts/packet.pdf" in text
+    assert f"Handouts: {total} PDF handouts ({total} rendered, 0 unchanged) in " in text
