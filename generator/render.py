@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
 
 from .models import Phase, Source
 from .problems import ContentError, Problem
@@ -121,21 +123,47 @@ class RenderedSite:
     link to them. Empty when handouts are switched off."""
 
 
-def make_environment(templates_dir: Path) -> jinja2.Environment:
-    """The Jinja environment for our templates: strict about undefined names, with our Markdown filters."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir)),
-        # Markdown templates escape with the filters below; HTML templates (handouts) autoescape.
-        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default=False),
+def _escaped(function: Callable[..., str]) -> Callable[..., Markup]:
+    """A filter whose result is already escaped for Markdown (editors' HTML shown as text): mark it so, so
+    autoescaping does not escape it twice."""
+
+    def filtered(value: Any, *args: Any, **kwargs: Any) -> Markup:
+        return Markup(function(str(value) if isinstance(value, str) else value, *args, **kwargs))
+
+    return filtered
+
+
+def _on_escaped(function: Callable[..., str]) -> Callable[..., Markup]:
+    """A filter that adds Markdown to text: text not yet escaped is escaped first, so it stays safe in any
+    template, including an office's."""
+
+    def filtered(value: Any, *args: Any, **kwargs: Any) -> Markup:
+        text = str(value) if isinstance(value, Markup) else escape_html(str(value))
+        return Markup(function(text, *args, **kwargs))
+
+    return filtered
+
+
+def make_environment(templates_dirs: Path | list[Path]) -> jinja2.Environment:
+    """The Jinja environment for our templates, and for any an office adds (the first folder wins).
+
+    Every template runs in Jinja's sandbox (no reaching Python internals) with autoescaping on, and without
+    the ``safe`` filter: text only reaches a page through a filter that escapes it. Strict about undefined
+    names. Compiled templates are cached by the environment, so each is compiled once.
+    """
+    folders = [templates_dirs] if isinstance(templates_dirs, Path) else templates_dirs
+    env = SandboxedEnvironment(
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(folder)) for folder in folders]),
+        autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(inline=inline, block=block, human_date=human_date, message=message_markdown,
-                       attribute=escape_attribute,
-                       placeholders=highlight_placeholders,
-                       source=source_markdown)
+    del env.filters["safe"]
+    env.filters.update(inline=_escaped(inline), block=_escaped(block), message=_escaped(message_markdown),
+                       attribute=_escaped(escape_attribute), source=_escaped(source_markdown),
+                       placeholders=_on_escaped(highlight_placeholders), human_date=human_date)
     return env
 
 
@@ -215,4 +243,9 @@ def template_problem(error: jinja2.TemplateError, templates_dir: Path, name: str
         file = Path(error.filename) if error.filename else templates_dir / (error.name or name or "?")
         return Problem(file, error.lineno or 0, 1 if error.lineno else 0,
                        f"template syntax error: {error.message}{while_rendering}")
+    if isinstance(error, jinja2.exceptions.SecurityError):
+        return Problem(templates_dir / (name or "?"), 0, 0,
+                       f"the template tried something templates may not do: {error}{while_rendering}",
+                       hint="templates may use the page's fields and the filters of the default templates, "
+                            "not Python's internals")
     return Problem(templates_dir / (name or "?"), 0, 0, f"the template failed: {error}{while_rendering}")

@@ -115,3 +115,22 @@ def test_message_keeps_line_breaks_and_marks_placeholders() -> None:
     text = "Dear [Name],\n\nThanks.\nBest,\n[Me]\nSee [the advert](https://example.org)."
     assert message_markdown(text) == ("Dear ==[Name]==,\n\nThanks.  \nBest,  \n==[Me]==  \n"
                                       "See [the advert](https://example.org).")
+
+
+def test_templates_run_sandboxed_and_escaped(tmp_path: Path) -> None:
+    """What an office's template could try: Python internals, |safe, raw text: refused or escaped."""
+    import jinja2
+
+    from generator.render import make_environment
+
+    (tmp_path / "probe.md.j2").write_text("{{ ''.__class__.__mro__ }}")
+    (tmp_path / "safe.md.j2").write_text("{{ text | safe }}")
+    (tmp_path / "raw.md.j2").write_text("{{ text }} {{ text | placeholders }}")
+    env = make_environment([tmp_path, REPO / "templates"])
+    with pytest.raises(jinja2.exceptions.SecurityError):
+        env.get_template("probe.md.j2").render()
+    with pytest.raises(jinja2.TemplateError, match="safe"):
+        env.get_template("safe.md.j2").render(text="<b>")
+    assert env.get_template("raw.md.j2").render(text="<script>[Name]") == (
+        "&lt;script&gt;[Name] &lt;script>==[Name]==")
+    assert env.get_template("checklist.md.j2").filename.startswith(str(REPO)), "the first folder that has it wins"
