@@ -41,11 +41,11 @@ from .render import (
     CHANNEL_LABELS,
     PACKAGE_ASSETS,
     escape_html,
-    human_date,
     make_environment,
     message_markdown,
     template_problem,
 )
+from .strings import translate
 from .validate import SETTINGS_FILE, Handbook
 
 HANDOUTS_DIR = "handouts"
@@ -189,14 +189,21 @@ def _contact_lines(contact: Contact) -> list[tuple[str, str, str | None]]:
     return lines
 
 
+def _page_counter_css(language: str) -> Markup:
+    """CSS ``content`` for "Page 1 of 2" in ``language``, with the numbers as CSS counters."""
+    words = re.split(r"(\{page\}|\{pages\})", translate(language, "Page {page} of {pages}"))
+    parts = ["counter(page)" if w == "{page}" else "counter(pages)" if w == "{pages}" else json.dumps(w)
+             for w in words if w]
+    return Markup(" ".join(parts))  # JSON strings are valid CSS strings; the words are ours, not an editor's
+
+
 def handout_sources(handbook: Handbook, templates_dir: Path, url: Callable[[str], str | None]) -> list[Handout]:
     """The print HTML of every handout, and of the packet when ``handbook.yml`` lists one (last)."""
-    env = make_environment(templates_dir)
+    settings = handbook.settings
+    env = make_environment(templates_dir, settings.language)
     convert = _Converter(url)
     env.filters.update(md=convert.block, md_inline=convert.inline, md_message=convert.message,
-                       md_message_inline=convert.message_inline, tel=_tel,
-                       human_date=human_date)
-    settings = handbook.settings
+                       md_message_inline=convert.message_inline, tel=_tel)
     shared = {
         "office": settings.office,
         "contact_lines": _contact_lines(settings.office.contact),
@@ -205,6 +212,7 @@ def handout_sources(handbook: Handbook, templates_dir: Path, url: Callable[[str]
         "paper": {"letter": "letter", "a4": "A4"}[settings.paper],
         "layout": LAYOUT,
         "brand": BRAND_COLOR,
+        "page_counter": _page_counter_css(settings.language),
         "channel_label": CHANNEL_LABELS,
     }
     printable = handbook.printable
@@ -239,7 +247,8 @@ def handout_sources(handbook: Handbook, templates_dir: Path, url: Callable[[str]
         except jinja2.TemplateError as error:
             raise ContentError([template_problem(error, templates_dir, COVER_TEMPLATE, "packet")]) from None
         settings_file = handbook.content_dir / f"{SETTINGS_FILE}.yml"
-        result.append(Handout(PACKET_ID, f"Workshop packet: {settings.title}", cover, settings_file,
+        title = translate(settings.language, "Workshop packet: {title}").format(title=settings.title)
+        result.append(Handout(PACKET_ID, title, cover, settings_file,
                               parts=tuple(handouts[page_id] for page_id in settings.packet)))
     return result
 

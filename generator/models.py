@@ -84,6 +84,8 @@ class Editorial(Model):
     """Warn about any sentence longer than this many words."""
 
 
+Language = Literal["en", "fr", "es"]  # the languages of generator.strings
+
 EMAIL_PATTERN = r"^[^@\s<>()\[\]\\,;:\"]+@[^@\s<>()\[\]\\,;:\"]+\.[A-Za-z]{2,}$"
 PHONE_PATTERN = r"^\+?[0-9(][0-9 ().\-]{3,30}(?: ?(?:ext\.?|x) ?[0-9]{1,6})?$"
 Email = Annotated[str, StringConstraints(strip_whitespace=True, pattern=EMAIL_PATTERN)]
@@ -121,8 +123,9 @@ class HandbookSettings(Model):
     """The handbook's name, shown in the header and in the browser tab."""
     description: Text
     """One or two sentences that describe the handbook (used by search engines and link previews)."""
-    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")] = "en"
-    """Two-letter language code of the content, such as `en`."""
+    language: Language = "en"
+    """Language of the handbook: `en` (English), `fr` (French) or `es` (Spanish). The words the site and the
+    handouts add around the content (headings such as "Sources", dates, buttons) are written in it."""
     paper: Literal["letter", "a4"] = "letter"
     """Paper size for printed handouts: `letter` (US) or `a4`."""
     phases: Annotated[list[Phase], Field(min_length=1)]

@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from .models import Phase, Source
 from .problems import ContentError, Problem
+from .strings import date_in, translate, translator
 from .validate import HOME_PAGE, Handbook, PageEntry, placeholders_in
 
 HOME_LABEL = "Home"
@@ -27,9 +28,6 @@ HOME_LABEL = "Home"
 # Our stylesheet, shipped in the package and added to every build.
 PACKAGE_ASSETS = Path(__file__).parent / "assets"
 STYLESHEET = "assets/stylesheets/handbook.css"
-
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
 
 CHANNEL_LABELS = {
     "email": "Email",
@@ -68,9 +66,8 @@ def block(text: str) -> str:
     return escape_html(text.replace("\r\n", "\n").strip())
 
 
-def human_date(day: dt.date) -> str:
-    """``1 November 2026``: the same on every machine, whatever its locale."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+human_date = date_in("en")
+"""``1 November 2026``: the same on every machine, whatever its locale."""
 
 
 def highlight_placeholders(text: str) -> str:
@@ -87,7 +84,7 @@ def message_markdown(message: str) -> str:
     return "\n\n".join(paragraphs)
 
 
-def source_markdown(source: Source) -> str:
+def source_markdown(source: Source, date: Callable[[dt.date], str] = human_date) -> str:
     """A citation: author, title, publisher, date, and the link where there is one."""
     parts = [inline(source.author)] if source.author else []
     title = f"“{inline(source.title)}”"
@@ -95,7 +92,7 @@ def source_markdown(source: Source) -> str:
     if source.publisher:
         parts.append(f"*{inline(source.publisher)}*")
     if source.published:
-        parts.append(human_date(source.published))
+        parts.append(date(source.published))
     text = ", ".join(parts) + "."
     if source.note:
         text += f" {inline(source.note)}"
@@ -144,12 +141,13 @@ def _on_escaped(function: Callable[..., str]) -> Callable[..., Markup]:
     return filtered
 
 
-def make_environment(templates_dirs: Path | list[Path]) -> jinja2.Environment:
+def make_environment(templates_dirs: Path | list[Path], language: str = "en") -> jinja2.Environment:
     """The Jinja environment for our templates, and for any an office adds (the first folder wins).
 
     Every template runs in Jinja's sandbox (no reaching Python internals) with autoescaping on, and without
     the ``safe`` filter: text only reaches a page through a filter that escapes it. Strict about undefined
-    names. Compiled templates are cached by the environment, so each is compiled once.
+    names. Compiled templates are cached by the environment, so each is compiled once. ``t`` translates the
+    templates' own words into ``language`` (see :mod:`generator.strings`), and dates are written its way.
     """
     folders = [templates_dirs] if isinstance(templates_dirs, Path) else templates_dirs
     env = SandboxedEnvironment(
@@ -162,15 +160,18 @@ def make_environment(templates_dirs: Path | list[Path]) -> jinja2.Environment:
     )
     del env.filters["safe"]
     env.filters.update(inline=_escaped(inline), block=_escaped(block), message=_escaped(message_markdown),
-                       attribute=_escaped(escape_attribute), source=_escaped(source_markdown),
-                       placeholders=_on_escaped(highlight_placeholders), human_date=human_date)
+                       attribute=_escaped(escape_attribute),
+                       source=_escaped(lambda source: source_markdown(source, date_in(language))),
+                       placeholders=_on_escaped(highlight_placeholders), human_date=date_in(language))
+    env.globals["t"] = translator(language)
     return env
 
 
-def navigation(phases: list[tuple[Phase, list[PageEntry]]], unphased: list[PageEntry]) -> list[Any]:
+def navigation(phases: list[tuple[Phase, list[PageEntry]]], unphased: list[PageEntry],
+               language: str = "en") -> list[Any]:
     """The site's navigation: the home page, then one section per phase in the handbook's order."""
     title = escape_attribute  # MkDocs themes print nav titles as they are
-    nav: list[Any] = [{HOME_LABEL: f"{HOME_PAGE}.md"}]
+    nav: list[Any] = [{translate(language, HOME_LABEL): f"{HOME_PAGE}.md"}]
     for phase, entries in phases:
         if entries:
             nav.append({title(phase.title): [{title(e.page.title): f"{e.id}.md"} for e in entries]})
@@ -186,7 +187,8 @@ def render(handbook: Handbook, templates_dir: Path, handouts: tuple[Any, ...] = 
     page lists them all. ``url`` gives a page's web address (printed when the page is printed), if known.
     """
     handout_of = {handout.id: handout.path for handout in handouts}
-    env = make_environment(templates_dir)
+    language = handbook.settings.language
+    env = make_environment(templates_dir, language)
     kinds = sorted({entry.page.kind for entry in handbook.pages.values()})
     try:
         templates = {kind: env.get_template(f"{kind}.md.j2") for kind in kinds}
@@ -221,7 +223,7 @@ def render(handbook: Handbook, templates_dir: Path, handouts: tuple[Any, ...] = 
     return RenderedSite(
         pages=dict(sorted(pages.items())),
         static=dict(sorted(static.items())),
-        nav=navigation(phases, unphased),
+        nav=navigation(phases, unphased, language),
         site_name=escape_attribute(handbook.settings.title),
         site_description=escape_attribute(handbook.settings.description),
         language=handbook.settings.language,

@@ -134,3 +134,43 @@ def test_templates_run_sandboxed_and_escaped(tmp_path: Path) -> None:
     assert env.get_template("raw.md.j2").render(text="<script>[Name]") == (
         "&lt;script&gt;[Name] &lt;script>==[Name]==")
     assert env.get_template("checklist.md.j2").filename.startswith(str(REPO)), "the first folder that has it wins"
+
+
+def test_every_word_the_templates_write_is_translated() -> None:
+    """Each English key given to t() in a template (and each label the code passes in) exists in fr and es."""
+    import re as regex
+
+    from generator.render import CHANNEL_LABELS, HOME_LABEL
+    from generator.strings import LANGUAGES, TRANSLATIONS
+
+    keys = set()
+    for template in (REPO / "templates").glob("*.j2"):
+        keys |= {a or b for a, b in regex.findall(r"""\bt\((?:"([^"]+)"|'([^']+)')""", template.read_text())}
+    keys |= set(CHANNEL_LABELS.values()) | {HOME_LABEL, "Email", "Phone", "Open", "Address", "Page {page} of {pages}",
+                                            "Workshop packet: {title}"}
+    assert len(keys) > 40
+    for language in set(LANGUAGES) - {"en"}:
+        missing = sorted(keys - set(TRANSLATIONS[language]))
+        assert not missing, f"{language} lacks {missing}"
+
+
+def test_a_french_handbook_writes_its_own_words_in_french(tmp_path: Path) -> None:
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE / "content", content)
+    settings = content / "handbook.yml"
+    settings.write_text(settings.read_text() + "language: fr\npaper: a4\n")
+    site = generate(content, REPO / "templates", site_url=SITE_URL)
+    checklist = site.pages["checklist.md"]
+    assert '!!! info "Quand utiliser cette liste"' in checklist
+    assert "[Télécharger le PDF à imprimer](handouts/checklist.pdf)" in checklist
+    assert 'Dernière révision : <time datetime="2026-01-02">2 janvier 2026</time>' in checklist
+    assert "## Fiches à imprimer" in site.pages["index.md"]
+    assert site.nav[0] == {"Accueil": "index.md"}
+    handout = next(h for h in site.handouts if h.id == "script").html
+    assert '<html lang="fr">' in handout and "@page { size: A4; }" in handout
+    assert 'content: "Page " counter(page) " sur " counter(pages);' in handout
+    assert "Dernière révision le 2 janvier 2026" in handout
+    packet = next(h for h in site.handouts if h.id == "packet")
+    assert packet.title == "Dossier d’atelier : Fixture Handbook"

@@ -1,0 +1,161 @@
+"""The words our templates write around the content, in each language a handbook can be published in.
+
+Templates write English and pass it through ``t``: ``{{ t("Last reviewed:") }}``, or with values,
+``{{ t("Workshop packet: {title}", title=handbook.title) }}``. English is the key; each other language maps
+every key to its translation. A test fails when a template uses a key that a language lacks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from markupsafe import Markup
+
+LANGUAGES = ("en", "fr", "es")
+
+MONTHS = {
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"),
+    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+           "novembre", "décembre"),
+    "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
+           "noviembre", "diciembre"),
+}
+
+TRANSLATIONS: dict[str, dict[str, str]] = {
+    "fr": {
+        "Home": "Accueil",
+        "Related pages": "Pages liées",
+        "Sources": "Sources",
+        "Last reviewed:": "Dernière révision :",
+        "Last reviewed {date}": "Dernière révision le {date}",
+        "Download printable PDF": "Télécharger le PDF à imprimer",
+        "When to use this checklist": "Quand utiliser cette liste",
+        "When to use it": "Quand l’utiliser",
+        "In short": "En bref",
+        "How to do it": "Comment faire",
+        "Pitfalls to avoid": "Pièges à éviter",
+        "The message": "Le message",
+        "Subject:": "Objet :",
+        "Fill in the blanks": "À compléter",
+        "Tips": "Conseils",
+        "Email": "Courriel",
+        "Letter": "Lettre",
+        "What to say on the phone": "Quoi dire au téléphone",
+        "What to say in person": "Quoi dire en personne",
+        "Text message": "Texto",
+        "What you may feel": "Ce que vous ressentez peut-être",
+        "Thoughts you may have, and what is really going on":
+            "Les pensées que vous avez peut-être, et ce qui se passe vraiment",
+        "What to do next": "Et maintenant",
+        "Where to find support": "Où trouver de l’aide",
+        "Printable handouts": "Fiches à imprimer",
+        "Print these and fill them in by hand, or fill them in on screen and save them.":
+            "Imprimez-les et remplissez-les à la main, ou remplissez-les à l’écran et enregistrez-les.",
+        "Workshop packet": "Dossier d’atelier",
+        "Workshop packet: {title}": "Dossier d’atelier : {title}",
+        "{parts} in one file, behind a cover page": "{parts} en un seul fichier, avec une page de couverture",
+        " and ": " et ",
+        "More": "Plus",
+        "Contact": "Contact",
+        "Phone": "Téléphone",
+        "Open": "Heures d’ouverture",
+        "Address": "Adresse",
+        "Book an appointment": "Prendre rendez-vous",
+        "Online:": "En ligne :",
+        "Based on:": "D’après :",
+        "Page {page} of {pages}": "Page {page} sur {pages}",
+        "In this packet": "Dans ce dossier",
+        "Each page can be filled in on screen or printed and filled in by hand.":
+            "Chaque page peut être remplie à l’écran, ou imprimée et remplie à la main.",
+        "The whole handbook is online at {url}.": "Le guide complet est en ligne à l’adresse {url}.",
+        "Made by {office}.": "Réalisé par {office}.",
+        "Local resources": "Ressources locales",
+        "Services near you that can help with your job search.":
+            "Des services près de chez vous qui peuvent aider votre recherche d’emploi.",
+        "Website": "Site web",
+        "Accessibility statement": "Déclaration d’accessibilité",
+    },
+    "es": {
+        "Home": "Inicio",
+        "Related pages": "Páginas relacionadas",
+        "Sources": "Fuentes",
+        "Last reviewed:": "Última revisión:",
+        "Last reviewed {date}": "Última revisión: {date}",
+        "Download printable PDF": "Descargar PDF para imprimir",
+        "When to use this checklist": "Cuándo usar esta lista",
+        "When to use it": "Cuándo usarlo",
+        "In short": "En resumen",
+        "How to do it": "Cómo hacerlo",
+        "Pitfalls to avoid": "Errores que conviene evitar",
+        "The message": "El mensaje",
+        "Subject:": "Asunto:",
+        "Fill in the blanks": "Complete los espacios",
+        "Tips": "Consejos",
+        "Email": "Correo electrónico",
+        "Letter": "Carta",
+        "What to say on the phone": "Qué decir por teléfono",
+        "What to say in person": "Qué decir en persona",
+        "Text message": "Mensaje de texto",
+        "What you may feel": "Lo que quizá sienta",
+        "Thoughts you may have, and what is really going on": "Lo que quizá piense, y lo que de verdad ocurre",
+        "What to do next": "Qué hacer ahora",
+        "Where to find support": "Dónde encontrar apoyo",
+        "Printable handouts": "Fichas para imprimir",
+        "Print these and fill them in by hand, or fill them in on screen and save them.":
+            "Imprímalas y rellénelas a mano, o rellénelas en pantalla y guárdelas.",
+        "Workshop packet": "Cuaderno del taller",
+        "Workshop packet: {title}": "Cuaderno del taller: {title}",
+        "{parts} in one file, behind a cover page": "{parts} en un solo archivo, con una portada",
+        " and ": " y ",
+        "More": "Más",
+        "Contact": "Contacto",
+        "Phone": "Teléfono",
+        "Open": "Horario",
+        "Address": "Dirección",
+        "Book an appointment": "Pedir una cita",
+        "Online:": "En línea:",
+        "Based on:": "Basado en:",
+        "Page {page} of {pages}": "Página {page} de {pages}",
+        "In this packet": "En este cuaderno",
+        "Each page can be filled in on screen or printed and filled in by hand.":
+            "Cada página se puede rellenar en pantalla, o imprimir y rellenar a mano.",
+        "The whole handbook is online at {url}.": "La guía completa está en línea en {url}.",
+        "Made by {office}.": "Elaborado por {office}.",
+        "Local resources": "Recursos locales",
+        "Services near you that can help with your job search.":
+            "Servicios cerca de usted que pueden ayudarle a buscar empleo.",
+        "Website": "Sitio web",
+        "Accessibility statement": "Declaración de accesibilidad",
+    },
+}
+
+
+def translate(language: str, text: str) -> str:
+    """The plain translation of one English string (English where there is none)."""
+    return TRANSLATIONS.get(language, {}).get(text, text)
+
+
+def translator(language: str) -> Callable[..., Markup]:
+    """``t(english, **values)`` for templates: the translation, escaped, with ``values`` filled in (escaped
+    unless they already are, like a filter's result)."""
+
+    def t(text: str, **values: object) -> Markup:
+        return Markup.escape(translate(language, text)).format(**values)
+
+    return t
+
+
+def date_in(language: str) -> Callable[[dt.date], str]:
+    """A date written out the way ``language`` writes it, the same on every machine whatever its locale."""
+    months = MONTHS.get(language, MONTHS["en"])
+
+    def human_date(day: dt.date) -> str:
+        if language == "es":
+            return f"{day.day} de {months[day.month - 1]} de {day.year}"
+        if language == "fr" and day.day == 1:
+            return f"1er {months[day.month - 1]} {day.year}"
+        return f"{day.day} {months[day.month - 1]} {day.year}"
+
+    return human_date
