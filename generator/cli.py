@@ -15,7 +15,16 @@ from typing import NoReturn
 
 import click
 
-from .pipeline import BuildFailed, Project, SetupError, build_site, export_project, make_handouts
+from .pipeline import (
+    BuildFailed,
+    OfficeResult,
+    Project,
+    SetupError,
+    build_all,
+    build_site,
+    export_project,
+    make_handouts,
+)
 from .problems import ContentError, display_path, format_github, format_plain, summarize
 from .render import RenderedSite
 
@@ -30,11 +39,23 @@ def _fail_setup(error: SetupError) -> NoReturn:
     sys.exit(2)
 
 
-def _project(config_file: Path) -> Project:
+def _project(config_file: Path, office: str | None = None) -> Project:
+    """The project, for one office if ``office`` is given (its problems printed, exit 1)."""
     try:
-        return Project.from_config(config_file)
+        project = Project.from_config(config_file)
     except SetupError as error:
         _fail_setup(error)
+    try:
+        return project.with_office(office)
+    except ContentError as error:
+        _report(error.problems)
+        sys.exit(1)
+
+
+office_option = click.option(
+    "--office", metavar="SLUG", default=None,
+    help="Work on this career office's handbook (the folder offices/SLUG/) instead of the base one.",
+)
 
 
 def _report(problems: list, output_format: str = "plain", summary: str | None = None) -> None:
@@ -109,7 +130,8 @@ def main() -> None:
               show_default=True, help="plain for people; github for annotations in GitHub Actions.")
 @click.option("--strict", is_flag=True, help="Treat editorial warnings as errors.")
 @no_pdf_option
-def check(config_file: Path, output_format: str, strict: bool, no_pdf: bool) -> None:
+@office_option
+def check(config_file: Path, output_format: str, strict: bool, no_pdf: bool, office: str | None) -> None:
     """Check every content file and list every problem found.
 
     Errors (content the handbook cannot be built from, a checklist too long for one printed page) exit
@@ -117,9 +139,10 @@ def check(config_file: Path, output_format: str, strict: bool, no_pdf: bool) -> 
     item too long to print on one line) are listed but exit with 0, unless --strict is given.
 
     The PDF handouts are made too (kept for the next build), to check that each checklist fits on one
-    page; --no-pdf skips them.
+    page; --no-pdf skips them. With --office SLUG, the office's handbook is checked: its office.yml, pages,
+    patches and templates, laid over the base.
     """
-    project = _project(config_file)
+    project = _project(config_file, office)
     site = _generate(project, output_format, strict, handouts=not no_pdf)
     if not site.warnings:
         click.secho(f"No problems found in {len(site.pages)} pages.", fg="green")
@@ -131,7 +154,13 @@ def check(config_file: Path, output_format: str, strict: bool, no_pdf: bool) -> 
               help="Treat editorial warnings and MkDocs warnings (such as a broken link) as errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Show everything MkDocs says while building.")
 @no_pdf_option
-def build(config_file: Path, strict: bool, verbose: bool, no_pdf: bool) -> None:
+@office_option
+@click.option("--all", "all_offices", is_flag=True,
+              help="Build every office in offices/, each into site/SLUG/, with an index at site/index.html.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="With --all: how many offices to build at once (default: one per processor core).")
+def build(config_file: Path, strict: bool, verbose: bool, no_pdf: bool, office: str | None, all_offices: bool,
+          jobs: int | None) -> None:
     """Check the content, then build the website and its PDF handouts into the site folder.
 
     Each checklist (and each guide or script marked printable) becomes site/handouts/<id>.pdf, and the
@@ -140,9 +169,18 @@ def build(config_file: Path, strict: bool, verbose: bool, no_pdf: bool) -> None:
 
     The new site replaces the old one only when the whole build succeeded: if anything fails, the previous
     site folder is left exactly as it was.
+
+    --office SLUG builds one career office's handbook into site/SLUG/. --all builds every office, several
+    at once, and lists them in site/index.html; an office that fails keeps its last good version, the others
+    are built anyway, and the command exits with 1.
     """
     start = time.monotonic()
-    project = _project(config_file)
+    if all_offices:
+        if office:
+            raise click.UsageError("give --office SLUG or --all, not both")
+        _build_all(config_file, strict=strict, handouts=not no_pdf, jobs=jobs)
+        return
+    project = _project(config_file, office)
     try:
         site = _generate(project, strict=strict, handouts=not no_pdf)
         out = build_site(project, site, strict=strict, verbose=verbose)
@@ -158,6 +196,67 @@ def build(config_file: Path, strict: bool, verbose: bool, no_pdf: bool) -> None:
         _fail_setup(error)
     made = f" and {len(site.handouts)} PDF handouts" if site.handouts else ""
     click.secho(f"Built {len(site.pages)} pages{made} into {display_path(out)}/ in {time.monotonic() - start:.1f} s.",
+                fg="green")
+
+
+def _build_all(config_file: Path, *, strict: bool, handouts: bool, jobs: int | None) -> None:
+    import os
+
+    from .offices import office_slugs
+
+    start = time.monotonic()
+    project = _project(config_file)
+    slugs = office_slugs(project.offices_dir)
+    if not slugs:
+        _fail_setup(SetupError(f"there are no offices in {display_path(project.offices_dir)}/: "
+                               "create one with: handbook new-office SLUG"))
+    workers = min(jobs or os.cpu_count() or 1, len(slugs))
+    click.echo(f"Building {len(slugs)} offices, {workers} at a time...", err=True)
+
+    def done(result: OfficeResult) -> None:
+        mark = click.style("ok", fg="green") if result.ok else click.style("FAILED", fg="red", bold=True)
+        click.echo(f"  {result.slug:<24} {mark}  {result.summary} ({result.seconds:.1f} s)")
+        if not result.ok:
+            click.echo("\n".join("      " + line for line in result.details.splitlines()))
+
+    try:
+        results = build_all(project, slugs, jobs=workers, strict=strict, handouts=handouts, done=done)
+    except KeyboardInterrupt:
+        click.secho(f"Interrupted; {display_path(project.site_dir)}/ was left as it was.", fg="red", err=True)
+        sys.exit(130)
+    failed = [r for r in results if not r.ok]
+    message = (f"Built {len(results) - len(failed)} of {len(results)} offices into {display_path(project.site_dir)}/ "
+               f"in {time.monotonic() - start:.1f} s.")
+    if failed:
+        click.secho(f"{message} Failed: {', '.join(r.slug for r in failed)} (each keeps its last good version).",
+                    fg="red", bold=True)
+        sys.exit(1)
+    click.secho(message, fg="green")
+
+
+@main.command(name="new-office")
+@config_option
+@click.argument("slug")
+def new_office(config_file: Path, slug: str) -> None:
+    """Start a career office's handbook: write offices/SLUG/office.yml, ready to edit and to build.
+
+    SLUG names the office's folder and its site's folder: lowercase letters, digits and hyphens.
+    """
+    import re
+
+    from .models import ID_PATTERN
+    from .offices import OFFICE_FILE, office_template
+
+    project = _project(config_file)
+    if not re.match(ID_PATTERN, slug):
+        raise click.BadParameter("use lowercase letters, digits and hyphens, like northfield-careers",
+                                 param_hint="SLUG")
+    folder = project.offices_dir / slug
+    if folder.exists():
+        _fail_setup(SetupError(f"{display_path(folder)}/ already exists"))
+    folder.mkdir(parents=True)
+    (folder / OFFICE_FILE).write_text(office_template(slug), encoding="utf-8", newline="\n")
+    click.secho(f"Created {display_path(folder / OFFICE_FILE)}. Edit it, then run: handbook build --office {slug}",
                 fg="green")
 
 
@@ -194,14 +293,15 @@ def serve(config_file: Path, dev_addr: str, open_browser: bool) -> None:
 @config_option
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
 @no_pdf_option
-def export(config_file: Path, out_dir: Path, no_pdf: bool) -> None:
+@office_option
+def export(config_file: Path, out_dir: Path, no_pdf: bool, office: str | None) -> None:
     """Write a standalone MkDocs project to OUT_DIR.
 
     It holds the generated Markdown, the assets and an mkdocs.yml with the navigation and settings written
     out, so `mkdocs build` in OUT_DIR builds the handbook without this plugin (MkDocs 1.x, ProperDocs or
     Zensical). OUT_DIR must be new or empty.
     """
-    project = _project(config_file)
+    project = _project(config_file, office)
     try:
         site = _generate(project, handouts=not no_pdf)
         export_project(project, site, out_dir)

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from .pipeline import MARKDOWN_EXTENSIONS
-from .render import RenderedSite
+from .render import RenderedSite, themed
 
 
 @dataclass(frozen=True)
@@ -76,8 +76,9 @@ def standalone_config(config_file: Path, site: RenderedSite) -> str:
     config["docs_dir"] = "docs"
     config["site_dir"] = "site"
     theme = config.get("theme") or {"name": "material"}
-    config["theme"] = {"name": theme, "language": site.language} if isinstance(theme, str) else \
-        {**theme, "language": site.language}
+    config["theme"] = themed({"name": theme} if isinstance(theme, str) else theme, site)
+    if site.site_url:
+        config["site_url"] = site.site_url
     config["nav"] = original.get("nav") or site.nav
     plugins = _without_handbook_plugin(original.get("plugins", ["search"]))
     if plugins:

@@ -35,11 +35,11 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 from .editorial import FONT_PT, MARGIN_PT, TICK_BOX_PT
-from .models import Contact
 from .problems import ContentError, Problem
 from .render import (
     CHANNEL_LABELS,
     PACKAGE_ASSETS,
+    contact_lines,
     escape_html,
     make_environment,
     message_markdown,
@@ -61,7 +61,8 @@ FONT_FACES = {(400, "normal"): "atkinson-hyperlegible-latin-400-normal.woff",
               (700, "normal"): "atkinson-hyperlegible-latin-700-normal.woff",
               (700, "italic"): "atkinson-hyperlegible-latin-700-italic.woff"}
 # The sizes the templates lay out with; the editorial warning for long checklist items counts with the same.
-LAYOUT = {"margin_pt": MARGIN_PT, "tick_box_pt": TICK_BOX_PT, "font_pt": FONT_PT, "write_in_line_pt": 20}
+LAYOUT = {"margin_pt": MARGIN_PT, "margin_top_pt": 40, "tick_box_pt": TICK_BOX_PT, "font_pt": FONT_PT,
+          "write_in_line_pt": 20}
 # The office's colour on handouts (headings, rules); indigo 800, as the site's indigo, 10:1 on white.
 BRAND_COLOR = "#283593"
 # Bumped when this module changes how it renders, so old cached PDFs are not reused.
@@ -97,13 +98,17 @@ class Handout:
         return f"{HANDOUTS_DIR}/{self.id}.pdf"
 
 
-def page_urls(site_url: str | None, use_directory_urls: bool = True) -> Callable[[str], str | None]:
-    """A function giving each page id's web address under ``site_url`` (None when there is no site_url)."""
+def page_urls(site_url: str | None, use_directory_urls: bool = True,
+              hidden: frozenset[str] = frozenset()) -> Callable[[str], str | None]:
+    """A function giving each page id's web address under ``site_url`` (None when there is no site_url, and
+    for pages an office hides)."""
     if not site_url:
         return lambda page_id: None
     base = site_url if site_url.endswith("/") else site_url + "/"
 
-    def url(page_id: str) -> str:
+    def url(page_id: str) -> str | None:
+        if page_id in hidden:
+            return None
         if page_id == "index":
             return base
         return f"{base}{page_id}/" if use_directory_urls else f"{base}{page_id}.html"
@@ -169,26 +174,6 @@ class _Converter:
         return Markup(html[3:-4]) if html.startswith("<p>") and html.endswith("</p>") else html
 
 
-def _tel(phone: str) -> str:
-    """A ``tel:`` address for a phone number as people write it."""
-    number = phone.split("ext")[0].split("x")[0]
-    return "tel:" + re.sub(r"[^\d+]", "", number)
-
-
-def _contact_lines(contact: Contact) -> list[tuple[str, str, str | None]]:
-    """(label, text, link) for each way to reach the office that is filled in."""
-    lines = []
-    if contact.email:
-        lines.append(("Email", contact.email, f"mailto:{contact.email}"))
-    if contact.phone:
-        lines.append(("Phone", contact.phone, _tel(contact.phone)))
-    if contact.hours:
-        lines.append(("Open", contact.hours, None))
-    if contact.address:
-        lines.append(("Address", contact.address, None))
-    return lines
-
-
 def _page_counter_css(language: str) -> Markup:
     """CSS ``content`` for "Page 1 of 2" in ``language``, with the numbers as CSS counters."""
     words = re.split(r"(\{page\}|\{pages\})", translate(language, "Page {page} of {pages}"))
@@ -197,21 +182,24 @@ def _page_counter_css(language: str) -> Markup:
     return Markup(" ".join(parts))  # JSON strings are valid CSS strings; the words are ours, not an editor's
 
 
-def handout_sources(handbook: Handbook, templates_dir: Path, url: Callable[[str], str | None]) -> list[Handout]:
-    """The print HTML of every handout, and of the packet when ``handbook.yml`` lists one (last)."""
+def handout_sources(handbook: Handbook, templates_dir: Path | list[Path], url: Callable[[str], str | None],
+                    office: Any = None) -> list[Handout]:
+    """The print HTML of every handout, and of the packet when ``handbook.yml`` lists one (last). An
+    ``office`` (:class:`generator.offices.Office`) puts its logo and colour on them."""
     settings = handbook.settings
-    env = make_environment(templates_dir, settings.language)
+    env = make_environment(templates_dir, settings.language, handbook.hidden)
     convert = _Converter(url)
     env.filters.update(md=convert.block, md_inline=convert.inline, md_message=convert.message,
-                       md_message_inline=convert.message_inline, tel=_tel)
+                       md_message_inline=convert.message_inline)
     shared = {
         "office": settings.office,
-        "contact_lines": _contact_lines(settings.office.contact),
+        "contact_lines": contact_lines(settings.office.contact),
         "handbook": settings,
         "language": settings.language,
         "paper": {"letter": "letter", "a4": "A4"}[settings.paper],
         "layout": LAYOUT,
-        "brand": BRAND_COLOR,
+        "brand": office.settings.colors.primary if office is not None else BRAND_COLOR,
+        "logo": office.logo.resolve().as_uri() if office is not None and office.logo is not None else None,
         "page_counter": _page_counter_css(settings.language),
         "channel_label": CHANNEL_LABELS,
     }
@@ -232,8 +220,10 @@ def handout_sources(handbook: Handbook, templates_dir: Path, url: Callable[[str]
             problems.append(template_problem(error, templates_dir, PAGE_TEMPLATE, entry.id))
             continue
         one_page = entry.page.kind == "checklist"
-        line = entry.doc.key_spot(("groups",)).line if one_page else 0
-        handouts[entry.id] = Handout(entry.id, entry.page.title, html, entry.doc.file, line, one_page)
+        file, line = entry.doc.file, entry.doc.key_spot(("groups",)).line if one_page else 0
+        if getattr(entry.doc, "patch_file", None):  # an office's patch changed it: that is the file to edit
+            file, line = entry.doc.patch_file, 0
+        handouts[entry.id] = Handout(entry.id, entry.page.title, html, file, line, one_page)
     if problems:
         raise ContentError(problems)
     result = list(handouts.values())

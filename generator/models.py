@@ -105,15 +105,74 @@ class Contact(Model):
     """When the office is open, such as `Monday to Friday, 9 am to 5 pm`."""
 
 
+class Resource(Model):
+    """A local service that helps job seekers, listed on the "Local resources" page."""
+
+    name: Text
+    """The service's name."""
+    offers: Text
+    """What it offers, in a sentence."""
+    address: Text | None = None
+    """Where it is, on one line."""
+    phone: Phone | None = None
+    """Its phone number."""
+    url: Url | None = None
+    """Its website, starting with https://."""
+
+
 class Office(Model):
-    """The career office that publishes the handbook, as it appears on handouts and printed pages."""
+    """The career office that publishes the handbook, as it appears on every page and handout."""
 
     name: Text
     """The office's full name, such as `Northfield University Career Centre`."""
+    short_name: Text | None = None
+    """A shorter name, for the line printed at the top of each page printed from the site."""
     contact: Contact = Contact()
     """How to reach the office."""
     booking_url: Url | None = None
     """Web address where people book an appointment, starting with https://."""
+    resources: list[Resource] = []
+    """Local services to list on a "Local resources" page (no page when empty)."""
+
+
+HEX_COLOR_PATTERN = r"^#[0-9A-Fa-f]{6}$"
+HexColor = Annotated[str, StringConstraints(strip_whitespace=True, pattern=HEX_COLOR_PATTERN)]
+
+
+class Colors(Model):
+    """The office's colours, as six-digit hex codes like `#1f5f8b`. White text must be readable on each."""
+
+    primary: HexColor = "#283593"
+    """The header and headings."""
+    accent: HexColor = "#283593"
+    """Links under the pointer, and buttons."""
+
+
+class OfficeFile(Model):
+    """`offices/<slug>/office.yml`: one career office's version of the handbook."""
+
+    name: Text
+    """The office's full name: the site's name, and on every page and handout."""
+    short_name: Text | None = None
+    """A shorter name, for the line printed at the top of each page printed from the site (defaults to `name`)."""
+    logo: Text | None = None
+    """The office's logo: an SVG or PNG file in the office's folder, such as `logo.svg`. Also the favicon."""
+    colors: Colors = Colors()
+    """The office's colours."""
+    contact: Contact = Contact()
+    """How to reach the office."""
+    booking_url: Url | None = None
+    """Web address where people book an appointment, starting with https://."""
+    site_url: Url | None = None
+    """The address where this office's handbook is published (printed on handouts)."""
+    language: Language = "en"
+    """Language of the site's own words and dates: `en`, `fr` or `es`."""
+    paper: Literal["letter", "a4"] = "letter"
+    """Paper size of the PDF handouts: `letter` (US) or `a4`."""
+    hide: list[PageId] = []
+    """Ids of base pages this office does not publish. Links to them are removed."""
+    resources: list[Resource] = []
+    """Local services, listed on a "Local resources" page."""
 
 
 class HandbookSettings(Model):

@@ -18,6 +18,8 @@ from typing import Any
 from .editorial import review
 from .handouts import Press, PressReport, handout_sources, page_urls, print_handouts
 from .load import load_tree
+from .offices import Office, for_office, layer, load_office
+from .problems import ContentError
 from .render import RenderedSite, render
 from .validate import validate
 from .write import staged, write_files
@@ -35,19 +37,31 @@ MARKDOWN_EXTENSIONS: dict[str, dict[str, Any]] = {
 
 
 def generate(content_dir: Path, templates_dir: Path, *, site_url: str | None = None, use_directory_urls: bool = True,
-             handouts: bool = True) -> RenderedSite:
+             handouts: bool = True, office: Office | None = None) -> RenderedSite:
     """Load, validate, review and render the handbook; raise :class:`~generator.problems.ContentError` on bad
     content. Editorial warnings travel with the result.
 
     With ``handouts``, the print HTML of every PDF handout is rendered too (the PDFs themselves are made by
     :func:`make_handouts`), and pages link to their handouts. ``site_url`` gives handouts their web address.
+    With an ``office``, its pages, patches, hidden pages, templates and identity are laid over the base.
     """
     tree = load_tree(content_dir)
-    handbook = validate(tree)
+    hidden: frozenset[str] = frozenset()
+    templates = [templates_dir]
+    if office is not None:
+        layered = layer(tree, office)
+        tree, hidden = layered.tree, layered.hidden
+        if office.templates_dir.is_dir():
+            templates.insert(0, office.templates_dir)
+        site_url = office.settings.site_url or site_url
+    handbook = validate(tree, hidden)
+    if office is not None:
+        handbook = for_office(handbook, office, layered.asset_dirs)
     warnings = review(handbook)
-    url = page_urls(site_url, use_directory_urls)
-    sources = handout_sources(handbook, templates_dir, url) if handouts else []
-    return dataclasses.replace(render(handbook, templates_dir, tuple(sources), url), warnings=tuple(warnings))
+    url = page_urls(site_url, use_directory_urls, hidden)
+    sources = handout_sources(handbook, templates, url, office) if handouts else []
+    site = render(handbook, templates, tuple(sources), url, office)
+    return dataclasses.replace(site, warnings=tuple(warnings))
 
 
 def make_handouts(site: RenderedSite, press: Press, progress: Any = None) -> tuple[RenderedSite, PressReport]:
@@ -69,6 +83,20 @@ class Project:
     site_dir: Path
     site_url: str | None = None
     use_directory_urls: bool = True
+    office: Office | None = None
+    """The office being built, if any (``--office``); its handbook goes to ``site/<slug>/``."""
+
+    @property
+    def offices_dir(self) -> Path:
+        """``offices/`` beside mkdocs.yml: one folder per career office."""
+        return self.config_file.parent / "offices"
+
+    def with_office(self, slug: str | None) -> Project:
+        """This project building one office's handbook (into ``site/<slug>/``); raises ContentError."""
+        if slug is None:
+            return self
+        office = load_office(self.offices_dir, slug)
+        return dataclasses.replace(self, office=office, site_dir=self.site_dir / slug)
 
     @property
     def cache_dir(self) -> Path:
@@ -89,12 +117,15 @@ class Project:
 
     def press(self) -> Press:
         """The press for this project's handouts: cached beside mkdocs.yml, reading only the content's assets."""
-        return Press(self.cache_dir / "handouts", self.content_dir, [self.content_dir / "assets"])
+        readable = [self.content_dir / "assets"]
+        if self.office is not None:
+            readable.append(self.office.root)
+        return Press(self.cache_dir / "handouts", self.content_dir, readable)
 
     def generate(self, *, handouts: bool = True) -> RenderedSite:
         """:func:`generate` for this project's folders and addresses."""
         return generate(self.content_dir, self.templates_dir, site_url=self.site_url,
-                        use_directory_urls=self.use_directory_urls, handouts=handouts)
+                        use_directory_urls=self.use_directory_urls, handouts=handouts, office=self.office)
 
 
 class SetupError(Exception):
@@ -180,7 +211,107 @@ def export_project(project: Project, site: RenderedSite, out_dir: Path) -> Path:
     if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
         raise SetupError(f"{out_dir} is not empty: export into a new or empty folder")
     with staged(out_dir) as staging:
-        files = {f"docs/{path}": text for path, text in site.pages.items()}
+        files = {f"docs/{path}": text for path, text in {**site.pages, **site.generated}.items()}
         files["mkdocs.yml"] = standalone_config(project.config_file, site)
         write_files(staging, files, {f"docs/{path}": source for path, source in site.static.items()})
     return out_dir
+
+
+# --- many offices ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OfficeResult:
+    """How one office's build went, as ``handbook build --all`` reports it."""
+
+    slug: str
+    name: str
+    ok: bool
+    summary: str
+    """One line: what was built, or what went wrong."""
+    details: str = ""
+    """The problems, in full, when it failed."""
+    seconds: float = 0.0
+
+
+def build_office(config_file: Path, slug: str, site_dir: Path, *, strict: bool = False,
+                 handouts: bool = True) -> OfficeResult:
+    """Build one office's handbook into ``site_dir`` (staged, as every build). Never raises: a failure is the
+    result. Runs in a worker process of ``build --all``."""
+    import time
+
+    from .problems import format_plain, summarize
+
+    start = time.monotonic()
+    name = slug
+    try:
+        project = dataclasses.replace(Project.from_config(config_file).with_office(slug), site_dir=site_dir)
+        assert project.office is not None
+        name = project.office.settings.name
+        site = project.generate(handouts=handouts)
+        if strict and site.warnings:
+            problems = list(site.warnings)
+            return OfficeResult(slug, name, False, f"{summarize(problems, 'warning')} (--strict)",
+                                format_plain(problems), time.monotonic() - start)
+        if site.handouts:
+            site, _ = make_handouts(site, project.press())
+        build_site(project, site, strict=strict)
+    except ContentError as error:
+        return OfficeResult(slug, name, False, summarize(error.problems), format_plain(error.problems),
+                            time.monotonic() - start)
+    except (BuildFailed, SetupError) as error:
+        return OfficeResult(slug, name, False, "the site could not be built", str(error), time.monotonic() - start)
+    made = f" and {len(site.handouts)} PDF handouts" if site.handouts else ""
+    return OfficeResult(slug, name, True, f"{len(site.pages)} pages{made}", "", time.monotonic() - start)
+
+
+def build_all(project: Project, slugs: list[str], *, jobs: int, strict: bool = False, handouts: bool = True,
+              done: Any = None) -> list[OfficeResult]:
+    """Build every office in ``slugs`` into ``site/<slug>/``, ``jobs`` at a time in separate processes, with an
+    index page at ``site/index.html``. The whole site folder is swapped in at the end; an office whose build
+    failed keeps its last good version. ``done(result)`` is called as each office finishes."""
+    import shutil
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    results: dict[str, OfficeResult] = {}
+    with staged(project.site_dir) as staging:
+        if jobs <= 1:
+            for slug in slugs:
+                results[slug] = build_office(project.config_file, slug, staging / slug, strict=strict,
+                                             handouts=handouts)
+                if done:
+                    done(results[slug])
+        else:
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                futures = {pool.submit(build_office, project.config_file, slug, staging / slug, strict=strict,
+                                       handouts=handouts): slug for slug in slugs}
+                for future in as_completed(futures):
+                    results[futures[future]] = future.result()
+                    if done:
+                        done(results[futures[future]])
+        for slug, result in results.items():
+            previous = project.site_dir / slug
+            if not result.ok and previous.is_dir() and not (staging / slug).exists():
+                shutil.copytree(previous, staging / slug)  # the last good version stays published
+        ordered = [results[slug] for slug in slugs]
+        write_files(staging, {"index.html": offices_index(ordered, staging)}, {})
+    return ordered
+
+
+def offices_index(results: list[OfficeResult], site: Path) -> str:
+    """A plain, accessible page listing every office's handbook."""
+    import html
+
+    items = []
+    for result in results:
+        name = html.escape(result.name)
+        if (site / result.slug / "index.html").is_file():
+            items.append(f'<li><a href="{result.slug}/">{name}</a></li>')
+        else:
+            items.append(f"<li>{name} (not built yet)</li>")
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            "<title>Career office handbooks</title>\n"
+            "<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;"
+            "line-height:1.5;color:#1a1a1a}a{color:#1a4f8b}</style>\n</head>\n<body>\n<main>\n"
+            "<h1>Career office handbooks</h1>\n<ul>\n" + "\n".join(items) + "\n</ul>\n</main>\n</body>\n</html>\n")

@@ -24,7 +24,7 @@ from .handouts import Handout, Press
 from .load import YAML_SUFFIXES
 from .pipeline import MARKDOWN_EXTENSIONS, Project, make_handouts
 from .problems import ContentError, Problem, format_plain, summarize
-from .render import RenderedSite
+from .render import RenderedSite, themed
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 
@@ -55,6 +55,8 @@ class HandbookConfig(Config):
     """The folder of Jinja templates, relative to mkdocs.yml."""
     handouts = c.Type(bool, default=True)
     """Make the PDF handouts (site/handouts/); false skips them, and pages do not link to them."""
+    office = c.Optional(c.Type(str))
+    """Build this career office's handbook (a folder in offices/ beside mkdocs.yml) instead of the base one."""
 
 
 class HandbookPlugin(BasePlugin[HandbookConfig]):
@@ -99,7 +101,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         config.site_name = site.site_name
         if not config.site_description:
             config.site_description = site.site_description
-        config.theme["language"] = site.language
+        for key, value in themed(dict(config.theme.items()), site).items():
+            if key != "name":
+                config.theme[key] = value
+        if site.site_url:
+            config.site_url = site.site_url
         if config.nav is None:
             config.nav = site.nav
         for stylesheet in site.extra_css:
@@ -114,7 +120,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     def _generate(self, config: MkDocsConfig) -> RenderedSite:
         """The pages, and the PDF handouts unless the plugin's ``handouts`` option is false."""
-        project = Project.of(config, self)
+        project = Project.of(config, self).with_office(self.config.office)
         site = project.generate(handouts=self.config.handouts)
         if site.handouts:
             if self.press is None:
@@ -130,6 +136,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 files.remove(file)  # the sources of the pages we generate, not part of the site
         for src_uri, markdown in self.site.pages.items():
             files.append(File.generated(config, src_uri, content=markdown))
+        for src_uri, text in self.site.generated.items():
+            files.append(File.generated(config, src_uri, content=text))
         for src_uri, path in self.site.static.items():
             if files.get_file_from_path(src_uri) is None:
                 files.append(File.generated(config, src_uri, abs_src_path=str(path)))

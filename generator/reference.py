@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .models import PAGE_KINDS, HandbookSettings, Sources
+from .models import PAGE_KINDS, HandbookSettings, OfficeFile, Sources
 
 INTRO = """\
 # Field reference
@@ -107,6 +107,7 @@ def field_reference() -> str:
     all_defs: dict[str, Any] = {}
     sections = [("content/handbook.yml", HandbookSettings), ("content/sources.yml", Sources)]
     sections += [(f"kind: {kind}", model) for kind, model in PAGE_KINDS.items()]
+    sections.append(("offices/<slug>/office.yml", OfficeFile))
     for title, model in sections:
         lines, defs = _section(title, model)
         out += lines

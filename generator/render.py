@@ -28,6 +28,10 @@ HOME_LABEL = "Home"
 # Our stylesheet, shipped in the package and added to every build.
 PACKAGE_ASSETS = Path(__file__).parent / "assets"
 STYLESHEET = "assets/stylesheets/handbook.css"
+OFFICE_STYLESHEET = "assets/stylesheets/office.css"
+# The page an office's local resources get, and its template.
+RESOURCES_PAGE = "local-resources"
+RESOURCES_TEMPLATE = "resources.md.j2"
 
 CHANNEL_LABELS = {
     "email": "Email",
@@ -118,6 +122,22 @@ class RenderedSite:
     handouts: tuple[Any, ...] = ()
     """The PDF handouts to make (:class:`generator.handouts.Handout`), their print HTML rendered; the pages
     link to them. Empty when handouts are switched off."""
+    generated: dict[str, str] = field(default_factory=dict)
+    """Text files made for the build (an office's colours), by path inside the docs folder."""
+    theme: dict[str, Any] = field(default_factory=dict)
+    """Settings for Material's theme (an office's logo, favicon and colours)."""
+    site_url: str | None = None
+    """An office's own address, which replaces mkdocs.yml's site_url."""
+
+
+_PAGE_LINK = re.compile(r"\[([^\]]*)\]\(<?(?:\./)?([a-z0-9]+(?:-[a-z0-9]+)*)\.md(?:#[^)\s>]*)?>?\)")
+
+
+def unlink(text: str, hidden: frozenset[str]) -> str:
+    """Links to hidden pages become their plain text."""
+    if not hidden:
+        return text
+    return _PAGE_LINK.sub(lambda m: m.group(1) if m.group(2) in hidden else m.group(0), text)
 
 
 def _escaped(function: Callable[..., str]) -> Callable[..., Markup]:
@@ -141,13 +161,35 @@ def _on_escaped(function: Callable[..., str]) -> Callable[..., Markup]:
     return filtered
 
 
-def make_environment(templates_dirs: Path | list[Path], language: str = "en") -> jinja2.Environment:
+def tel_uri(phone: str) -> str:
+    """A ``tel:`` address for a phone number as people write it."""
+    number = re.split(r"(?i)\s*(?:ext\.?|x)\s*\d", phone)[0]
+    return "tel:" + re.sub(r"[^\d+]", "", number)
+
+
+def contact_lines(contact: Any) -> list[tuple[str, str, str | None]]:
+    """(label, text, link) for each way to reach the office that is filled in, in a fixed order."""
+    lines: list[tuple[str, str, str | None]] = []
+    if contact.email:
+        lines.append(("Email", contact.email, f"mailto:{contact.email}"))
+    if contact.phone:
+        lines.append(("Phone", contact.phone, tel_uri(contact.phone)))
+    if contact.hours:
+        lines.append(("Open", contact.hours, None))
+    if contact.address:
+        lines.append(("Address", contact.address, None))
+    return lines
+
+
+def make_environment(templates_dirs: Path | list[Path], language: str = "en",
+                     hidden: frozenset[str] = frozenset()) -> jinja2.Environment:
     """The Jinja environment for our templates, and for any an office adds (the first folder wins).
 
     Every template runs in Jinja's sandbox (no reaching Python internals) with autoescaping on, and without
     the ``safe`` filter: text only reaches a page through a filter that escapes it. Strict about undefined
     names. Compiled templates are cached by the environment, so each is compiled once. ``t`` translates the
     templates' own words into ``language`` (see :mod:`generator.strings`), and dates are written its way.
+    Links to ``hidden`` pages become plain text.
     """
     folders = [templates_dirs] if isinstance(templates_dirs, Path) else templates_dirs
     env = SandboxedEnvironment(
@@ -159,11 +201,13 @@ def make_environment(templates_dirs: Path | list[Path], language: str = "en") ->
         keep_trailing_newline=True,
     )
     del env.filters["safe"]
-    env.filters.update(inline=_escaped(inline), block=_escaped(block), message=_escaped(message_markdown),
+    env.filters.update(inline=_escaped(lambda text: inline(unlink(text, hidden))),
+                       block=_escaped(lambda text: block(unlink(text, hidden))),
+                       message=_escaped(lambda text: message_markdown(unlink(text, hidden))),
                        attribute=_escaped(escape_attribute),
                        source=_escaped(lambda source: source_markdown(source, date_in(language))),
                        placeholders=_on_escaped(highlight_placeholders), human_date=date_in(language))
-    env.globals["t"] = translator(language)
+    env.globals.update(t=translator(language), tel=tel_uri)
     return env
 
 
@@ -179,75 +223,162 @@ def navigation(phases: list[tuple[Phase, list[PageEntry]]], unphased: list[PageE
     return nav
 
 
-def render(handbook: Handbook, templates_dir: Path, handouts: tuple[Any, ...] = (),
-           url: Callable[[str], str | None] = lambda page_id: None) -> RenderedSite:
-    """Render every page of the handbook to Markdown with the templates in ``templates_dir``.
+def render(handbook: Handbook, templates_dir: Path | list[Path], handouts: tuple[Any, ...] = (),
+           url: Callable[[str], str | None] = lambda page_id: None, office: Any = None) -> RenderedSite:
+    """Render every page of the handbook to Markdown with the templates in ``templates_dir`` (several folders:
+    the first that has a template wins).
 
     ``handouts`` are the PDF handouts the build will make: each printable page links to its own, and the home
     page lists them all. ``url`` gives a page's web address (printed when the page is printed), if known.
+    ``office`` (:class:`generator.offices.Office`) brands the site: name, logo, colours.
     """
+    folders = [templates_dir] if isinstance(templates_dir, Path) else templates_dir
     handout_of = {handout.id: handout.path for handout in handouts}
-    language = handbook.settings.language
-    env = make_environment(templates_dir, language)
+    settings = handbook.settings
+    language = settings.language
+    env = make_environment(folders, language, handbook.hidden)
     kinds = sorted({entry.page.kind for entry in handbook.pages.values()})
+    names = [f"{kind}.md.j2" for kind in kinds] + ([RESOURCES_TEMPLATE] if settings.office.resources else [])
     try:
-        templates = {kind: env.get_template(f"{kind}.md.j2") for kind in kinds}
+        templates = {name: env.get_template(name) for name in names}
     except jinja2.TemplateError as error:
-        raise ContentError([template_problem(error, templates_dir)]) from None
-    phases = [(phase, handbook.pages_in_phase(phase.id)) for phase in handbook.settings.phases]
+        raise ContentError([template_problem(error, folders)]) from None
+    phases = [(phase, handbook.pages_in_phase(phase.id)) for phase in settings.phases]
     unphased = handbook.pages_in_phase(None)
+    shared = {"phases": phases, "unphased": unphased, "channel_label": CHANNEL_LABELS, "handouts": handouts,
+              "office": settings.office, "contact_lines": contact_lines(settings.office.contact)}
     pages: dict[str, str] = {}
     problems: list[Problem] = []
     for page_id, entry in handbook.pages.items():
+        name = f"{entry.page.kind}.md.j2"
         try:
-            pages[f"{page_id}.md"] = templates[entry.page.kind].render(
+            pages[f"{page_id}.md"] = templates[name].render(
+                shared,
                 id=page_id,
                 page=entry.page,
                 related=[handbook.pages[other] for other in entry.page.related],
                 sources=[handbook.sources[source] for source in entry.page.sources],
-                phases=phases,
-                unphased=unphased,
-                channel_label=CHANNEL_LABELS,
                 handout=handout_of.get(page_id),
-                handouts=handouts,
-                office=handbook.settings.office,
                 url=url(page_id),
             )
         except jinja2.TemplateError as error:
-            problems.append(template_problem(error, templates_dir, f"{entry.page.kind}.md.j2", page_id))
+            problems.append(template_problem(error, folders, name, page_id))
+    nav = navigation(phases, unphased, language)
+    if settings.office.resources:
+        try:
+            pages[f"{RESOURCES_PAGE}.md"] = templates[RESOURCES_TEMPLATE].render(
+                shared, id=RESOURCES_PAGE, url=url(RESOURCES_PAGE))
+        except jinja2.TemplateError as error:
+            problems.append(template_problem(error, folders, RESOURCES_TEMPLATE, RESOURCES_PAGE))
+        nav.append({escape_attribute(translate(language, "Local resources")): f"{RESOURCES_PAGE}.md"})
     if problems:
         raise ContentError(problems)
-    static = {f"assets/{path.relative_to(handbook.content_dir / 'assets').as_posix()}": path
-              for path in handbook.assets}
+    asset_dirs = handbook.asset_dirs or (handbook.content_dir / "assets",)
+    static = {}
+    for path in handbook.assets:
+        folder = next(d for d in asset_dirs if path.is_relative_to(d))
+        static[f"assets/{path.relative_to(folder).as_posix()}"] = path
     static[STYLESHEET] = PACKAGE_ASSETS / "handbook.css"
+    site_name, theme, generated, extra_css = settings.title, {}, {}, [STYLESHEET]
+    site_url = None
+    if office is not None:
+        site_name = office.settings.name
+        site_url = office.settings.site_url
+        generated[OFFICE_STYLESHEET] = office_css(office.settings.colors)
+        extra_css.append(OFFICE_STYLESHEET)
+        theme["palette_custom"] = True
+        if office.logo is not None:
+            logo = f"assets/office/logo{office.logo.suffix.lower()}"
+            static[logo] = office.logo
+            theme.update(logo=logo, favicon=logo)
     return RenderedSite(
         pages=dict(sorted(pages.items())),
         static=dict(sorted(static.items())),
-        nav=navigation(phases, unphased, language),
-        site_name=escape_attribute(handbook.settings.title),
-        site_description=escape_attribute(handbook.settings.description),
-        language=handbook.settings.language,
+        nav=nav,
+        site_name=escape_attribute(site_name),
+        site_description=escape_attribute(settings.description),
+        language=language,
+        extra_css=extra_css,
         handouts=tuple(handouts),
+        generated=generated,
+        theme=theme,
+        site_url=site_url,
     )
 
 
-def template_problem(error: jinja2.TemplateError, templates_dir: Path, name: str | None = None,
-                      page_id: str | None = None) -> Problem:
+def themed(theme: dict[str, Any], site: RenderedSite) -> dict[str, Any]:
+    """Material's theme settings with the site's own applied: language, and an office's logo, favicon and
+    custom colours (each palette, light and dark, set to ``custom``)."""
+    theme = {**theme, "language": site.language}
+    for key in ("logo", "favicon"):
+        if key in site.theme:
+            theme[key] = site.theme[key]
+    if site.theme.get("palette_custom"):
+        palette = theme.get("palette") or [{}]
+        palettes = palette if isinstance(palette, list) else [palette]
+        palettes = [{**entry, "primary": "custom", "accent": "custom"} for entry in palettes]
+        theme["palette"] = palettes if isinstance(palette, list) else palettes[0]
+    return theme
+
+
+def office_css(colors: Any) -> str:
+    """Material's custom colours for an office: its primary and accent, with the shades Material asks for."""
+    from .offices import mix
+
+    primary, accent = colors.primary, colors.accent
+    return (
+        "/* This office's colours (office.yml), for Material's custom palette. Made by the handbook generator. */\n"
+        ":root > * {\n"
+        f"  --md-primary-fg-color: {primary};\n"
+        f"  --md-primary-fg-color--light: {mix(primary, '#ffffff', 0.35)};\n"
+        f"  --md-primary-fg-color--dark: {mix(primary, '#000000', 0.25)};\n"
+        f"  --md-accent-fg-color: {accent};\n"
+        f"  --md-accent-fg-color--transparent: {accent}1a;\n"
+        "}\n"
+        "/* On the dark scheme, links take a light shade of the primary colour, to stay readable. */\n"
+        '[data-md-color-scheme="slate"] {\n'
+        f"  --md-typeset-a-color: {mix(primary, '#ffffff', 0.6)};\n"
+        "}\n"
+    )
+
+
+def template_problem(error: jinja2.TemplateError, templates_dirs: Path | list[Path], name: str | None = None,
+                     page_id: str | None = None) -> Problem:
     """A template's mistake as a problem: the template file, and the line where Jinja knows it."""
+    folders = [templates_dirs] if isinstance(templates_dirs, Path) else templates_dirs
+
+    def where(template: str) -> Path:
+        return next((folder / template for folder in folders if (folder / template).is_file()),
+                    folders[-1] / template)
+
     while_rendering = f" (while rendering the page {page_id})" if page_id else ""
     if isinstance(error, jinja2.TemplateNotFound):
-        hint = (f"every page kind needs a template named <kind>.md.j2 in {templates_dir.name}/"
+        hint = (f"every page kind needs a template named <kind>.md.j2 in {folders[-1].name}/"
                 if str(error.name).endswith(".md.j2") else
-                f"restore it in {templates_dir.name}/ (the handbook's own copy is in its repository)")
-        return Problem(templates_dir / str(error.name), 0, 0, f"the template is missing{while_rendering}",
+                f"restore it in {folders[-1].name}/ (the handbook's own copy is in its repository)")
+        return Problem(folders[-1] / str(error.name), 0, 0, f"the template is missing{while_rendering}",
                        hint=hint)
     if isinstance(error, jinja2.TemplateSyntaxError):
-        file = Path(error.filename) if error.filename else templates_dir / (error.name or name or "?")
+        file = Path(error.filename) if error.filename else where(error.name or name or "?")
         return Problem(file, error.lineno or 0, 1 if error.lineno else 0,
                        f"template syntax error: {error.message}{while_rendering}")
+    file, line = _failing_line(error) or (where(name or "?"), 0)
     if isinstance(error, jinja2.exceptions.SecurityError):
-        return Problem(templates_dir / (name or "?"), 0, 0,
+        return Problem(file, line, 1 if line else 0,
                        f"the template tried something templates may not do: {error}{while_rendering}",
                        hint="templates may use the page's fields and the filters of the default templates, "
                             "not Python's internals")
-    return Problem(templates_dir / (name or "?"), 0, 0, f"the template failed: {error}{while_rendering}")
+    return Problem(file, line, 1 if line else 0, f"the template failed: {error}{while_rendering}")
+
+
+def _failing_line(error: BaseException) -> tuple[Path, int] | None:
+    """The template file and line a runtime error happened on: Jinja rewrites the traceback so its frames
+    point into the templates."""
+    found = None
+    trace = error.__traceback__
+    while trace is not None:
+        filename = trace.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            found = (Path(filename), trace.tb_lineno)
+        trace = trace.tb_next
+    return found

@@ -7,6 +7,7 @@ phases, related pages and sources must exist, ids must be unique. Nothing stops 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import html
@@ -23,6 +24,7 @@ from pydantic import BaseModel, RootModel, ValidationError
 from .load import Document, LoadedTree
 from .models import (
     EMAIL_PATTERN,
+    HEX_COLOR_PATTERN,
     ID_PATTERN,
     PAGE_KINDS,
     PHONE_PATTERN,
@@ -63,6 +65,12 @@ class Handbook:
     pages: dict[str, PageEntry]
     assets: tuple[Path, ...]
     sources_doc: Document | None = field(default=None, repr=False, compare=False)
+    hidden: frozenset[str] = frozenset()
+    """Pages an office does not publish: links to them become plain text."""
+    asset_dirs: tuple[Path, ...] = ()
+    """The folders the assets come from (an office's first); empty: ``content_dir/assets``."""
+    office_root: Path | None = None
+    """The office's folder, when this is an office's handbook (its logo is read from there)."""
 
     @property
     def printable(self) -> list[PageEntry]:
@@ -79,8 +87,12 @@ class Handbook:
         )
 
 
-def validate(tree: LoadedTree) -> Handbook:
-    """Check the loaded tree; raise :class:`ContentError` with every problem, or return the handbook."""
+def validate(tree: LoadedTree, hidden: frozenset[str] = frozenset()) -> Handbook:
+    """Check the loaded tree; raise :class:`ContentError` with every problem, or return the handbook.
+
+    ``hidden`` pages (an office's) are not in the tree; links to them are allowed, and related pages and the
+    packet leave them out.
+    """
     problems = list(tree.problems)
     documents = dict(tree.documents)
 
@@ -92,10 +104,10 @@ def validate(tree: LoadedTree) -> Handbook:
             problems.append(Problem(tree.root / f"{SETTINGS_FILE}.yml", 0, 0, "the handbook settings file is missing",
                                     hint="create it with the handbook's title, description and phases (see README)"))
     else:
-        settings = _check_model(settings_doc, HandbookSettings, problems)
+        settings = check_model(settings_doc, HandbookSettings, problems)
     sources: dict[str, Source] = {}
     if sources_doc is not None:
-        checked = _check_model(sources_doc, Sources, problems)
+        checked = check_model(sources_doc, Sources, problems)
         sources = checked.root if checked else {}
 
     pages: dict[str, PageEntry] = {}
@@ -123,17 +135,23 @@ def validate(tree: LoadedTree) -> Handbook:
         problems.append(Problem(tree.root / f"{HOME_PAGE}.yml", 0, 0, "the handbook has no home page",
                                 hint=f"add {tree.root.name}/{HOME_PAGE}.yml with kind: page and contents: true"))
     # A page that could not be read still exists: links to it are not the problem.
-    known_ids = {path.stem for path in tree.yaml_files} - {SETTINGS_FILE, SOURCES_FILE}
-    problems.extend(_cross_check(page_docs, known_ids, pages, settings, sources, sources_doc is not None))
+    known_ids = {path.stem for path in tree.yaml_files} - {SETTINGS_FILE, SOURCES_FILE} | hidden
+    problems.extend(_cross_check(page_docs, known_ids, pages, settings, sources, sources_doc is not None, hidden))
     for site_doc in (settings_doc, sources_doc):
         if site_doc is not None:
             problems.extend(_check_links(site_doc, known_ids))
     if settings_doc is not None:
-        problems.extend(_check_packet(settings_doc, known_ids, pages))
+        problems.extend(_check_packet(settings_doc, known_ids, pages, hidden))
     if problems:
         raise ContentError(problems)
     assert settings is not None  # a missing or broken settings file is a problem above
-    return Handbook(tree.root, settings, sources, dict(sorted(pages.items())), tuple(tree.assets), sources_doc)
+    if hidden:
+        pages = {page_id: dataclasses.replace(entry, page=entry.page.model_copy(
+                     update={"related": [r for r in entry.page.related if r not in hidden]}))
+                 for page_id, entry in pages.items()}
+        settings = settings.model_copy(update={"packet": [p for p in settings.packet if p not in hidden]})
+    return Handbook(tree.root, settings, sources, dict(sorted(pages.items())), tuple(tree.assets), sources_doc,
+                    hidden)
 
 
 def is_printable(page: AnyPage) -> bool:
@@ -141,12 +159,15 @@ def is_printable(page: AnyPage) -> bool:
     return isinstance(page, Checklist) or bool(getattr(page, "printable", False))
 
 
-def _check_packet(doc: Document, known_ids: set[str], pages: dict[str, PageEntry]) -> list[Problem]:
+def _check_packet(doc: Document, known_ids: set[str], pages: dict[str, PageEntry],
+                  hidden: frozenset[str] = frozenset()) -> list[Problem]:
     """The packet lists handouts: pages that exist and are printable, each once."""
     problems = []
     seen: set[str] = set()
     for i, page_id in _ids_in(doc, "packet"):
         entry = pages.get(page_id)
+        if page_id in hidden:
+            continue  # an office hides it: the packet goes without it
         if page_id not in known_ids:
             printable = sorted(e.id for e in pages.values() if is_printable(e.page))
             problems.append(doc.problem(("packet", i), f'no page has the id "{page_id}"',
@@ -193,14 +214,14 @@ def _check_page(doc: Document, problems: list[Problem]) -> AnyPage | None:
         problems.append(doc.problem(("kind",), f"unknown kind {_describe(kind, doc.raw.get(('kind',)))}",
                                     hint=_did_you_mean(kind, PAGE_KINDS, f"the kinds are: {_kinds()}")))
         return None
-    return _check_model(doc, model, problems)
+    return check_model(doc, model, problems)
 
 
 def _kinds() -> str:
     return ", ".join(PAGE_KINDS)
 
 
-def _check_model(doc: Document, model: type[BaseModel], problems: list[Problem]) -> Any:
+def check_model(doc: Document, model: type[BaseModel], problems: list[Problem]) -> Any:
     """Validate a document against a model, turning each pydantic error into a positioned problem."""
     if not isinstance(doc.data, dict):
         problems.append(doc.problem((), f"expected a set of fields (key: value lines), but this file holds "
@@ -239,8 +260,8 @@ def _problem_from_error(doc: Document, model: type[BaseModel], error: Any) -> Pr
         name = loc[-1]
         description = _field_description(model, loc)
         parent = loc[:-1]
-        return Problem(doc.file, *_spot(doc, parent), f'missing required field "{name}"', parent,
-                       f'add "{name}: …"' + (f" ({description})" if description else ""))
+        return doc.problem(parent, f'missing required field "{name}"',
+                           f'add "{name}: …"' + (f" ({description})" if description else ""))
     if kind == "extra_forbidden":
         name = str(loc[-1])
         allowed = _fields_at(model, loc[:-1]) or []
@@ -267,6 +288,9 @@ def _problem_from_error(doc: Document, model: type[BaseModel], error: Any) -> Pr
         if ctx.get("pattern") == EMAIL_PATTERN:
             return doc.problem(loc, f"expected an email address, got {got}",
                                "write the address alone, like careers@example.edu")
+        if ctx.get("pattern") == HEX_COLOR_PATTERN:
+            return doc.problem(loc, f"expected a colour written as # and six hex digits, like #1f5f8b, got {got}",
+                               'put it in quotes, as "#1f5f8b" (YAML reads what follows # as a note)')
         if ctx.get("pattern") == PHONE_PATTERN:
             return doc.problem(loc, f"expected a phone number, got {got}",
                                "write the number with digits, spaces, hyphens or brackets, like +1 555 0100; "
@@ -453,6 +477,7 @@ def _cross_check(
     settings: HandbookSettings | None,
     sources: dict[str, Source],
     have_sources_file: bool,
+    hidden: frozenset[str] = frozenset(),
 ) -> list[Problem]:
     """Checks between files, on the raw data of every page that could be read, valid or not."""
     problems: list[Problem] = []
@@ -465,6 +490,8 @@ def _cross_check(
                                                       f"the phases are: {', '.join(phases)} (set in handbook.yml)")))
         seen: set[str] = set()
         for i, other in _ids_in(doc, "related"):
+            if other in hidden:
+                continue  # an office hides it: the link is dropped
             if other == page_id:
                 problems.append(doc.problem(("related", i), "a page cannot be related to itself", "remove this line"))
             elif other not in known_ids:

@@ -222,7 +222,7 @@ def test_a_killed_build_leaves_the_site_and_the_next_build_cleans_up(project: Pa
     (("{% for group in page.groups %}", "{% for group in page.groups %"),
      r"templates/checklist\.md\.j2:\d+:1: template syntax error: "),
     (("{{ page.when | block | indent(4) }}", "{{ page.whenever | block }}"),
-     r"templates/checklist\.md\.j2: the template failed: .*whenever.* "
+     r"templates/checklist\.md\.j2:6:1: the template failed: .*whenever.* "
      r"\(while rendering the page after-interview-review\)"),
 ], ids=["syntax", "undefined"])
 def test_template_mistakes_are_reported_without_a_traceback(project: Path, change: tuple[str, str],

@@ -252,7 +252,7 @@ def test_a_checklist_too_long_for_one_page_is_an_error_naming_it(tmp_path: Path)
     (("{% for group in page.groups %}", "{% for group in page.groups %"),
      r"templates/handout\.html\.j2:\d+:1: template syntax error: "),
     (("{{ page.summary | md_inline }}", "{{ page.sumary | md_inline }}"),
-     r"templates/handout\.html\.j2: the template failed: .*sumary.* \(while rendering the page [a-z-]+\)"),
+     r"templates/handout\.html\.j2:\d+:1: the template failed: .*sumary.* \(while rendering the page [a-z-]+\)"),
 ], ids=["syntax", "undefined"])
 def test_a_handout_template_mistake_is_reported_and_the_site_kept(tmp_path: Path, change: tuple[str, str],
                                                                  expected: str) -> None:
