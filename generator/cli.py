@@ -27,6 +27,7 @@ from .pipeline import (
 )
 from .problems import ContentError, display_path, format_github, format_plain, summarize
 from .render import RenderedSite
+from .write import Busy, locked
 
 config_option = click.option(
     "-f", "--config-file", type=click.Path(dir_okay=False, path_type=Path), default=Path("mkdocs.yml"),
@@ -174,10 +175,21 @@ def build(config_file: Path, strict: bool, verbose: bool, no_pdf: bool, office: 
     at once, and lists them in site/index.html; an office that fails keeps its last good version, the others
     are built anyway, and the command exits with 1.
     """
+    if all_offices and office:
+        raise click.UsageError("give --office SLUG or --all, not both")
+    base = _project(config_file)
+    try:
+        with locked(base.site_dir):
+            _build(config_file, strict, verbose, no_pdf, office, all_offices, jobs)
+    except Busy as error:
+        click.secho(f"Error: {error}.", fg="red", err=True)
+        sys.exit(1)
+
+
+def _build(config_file: Path, strict: bool, verbose: bool, no_pdf: bool, office: str | None, all_offices: bool,
+           jobs: int | None) -> None:
     start = time.monotonic()
     if all_offices:
-        if office:
-            raise click.UsageError("give --office SLUG or --all, not both")
         _build_all(config_file, strict=strict, handouts=not no_pdf, jobs=jobs)
         return
     project = _project(config_file, office)
@@ -312,6 +324,36 @@ def export(config_file: Path, out_dir: Path, no_pdf: bool, office: str | None) -
         _fail_setup(error)
     click.secho(f"Exported {len(site.pages)} pages to {display_path(out_dir.resolve())}/. "
                 f"Build it with: cd {out_dir} && mkdocs build", fg="green")
+
+
+@main.command()
+@config_option
+@click.option("--check", "check_only", is_flag=True,
+              help="Write nothing; exit with 1 if the files in schema/ differ from the models.")
+def schema(config_file: Path, check_only: bool) -> None:
+    """Write the JSON Schemas of every kind of content file into schema/, for editors' completion.
+
+    A content file that starts with "# yaml-language-server: $schema=<path>" gets completion, field
+    descriptions and errors as you type in editors that speak YAML (VS Code with the YAML extension, and
+    others). The schemas come from the same models as the checks.
+    """
+    from .schema import SCHEMA_DIR, schema_texts
+
+    folder = config_file.resolve().parent / SCHEMA_DIR
+    texts = schema_texts()
+    stale = sorted(name for name, text in texts.items()
+                   if not (folder / name).is_file() or (folder / name).read_text(encoding="utf-8") != text)
+    if check_only:
+        if stale:
+            click.secho(f"Out of date in {display_path(folder)}/: {', '.join(stale)}. Run: handbook schema",
+                        fg="red", err=True)
+            sys.exit(1)
+        click.secho(f"The {len(texts)} schemas in {display_path(folder)}/ match the models.", fg="green")
+        return
+    folder.mkdir(exist_ok=True)
+    for name, text in texts.items():
+        (folder / name).write_text(text, encoding="utf-8", newline="\n")
+    click.secho(f"Wrote {len(texts)} schemas into {display_path(folder)}/ ({len(stale)} changed).", fg="green")
 
 
 @main.command()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -123,9 +124,17 @@ class Project:
         return Press(self.cache_dir / "handouts", self.content_dir, readable)
 
     def generate(self, *, handouts: bool = True) -> RenderedSite:
-        """:func:`generate` for this project's folders and addresses."""
-        return generate(self.content_dir, self.templates_dir, site_url=self.site_url,
+        """:func:`generate` for this project's folders and addresses.
+
+        Unless SOURCE_DATE_EPOCH is set, it is set to the handbook's own date (its newest review) for the
+        rest of the build: MkDocs dates the sitemap with it and the handouts' fonts carry it, so a rebuild on
+        another day gives the same bytes (https://reproducible-builds.org/specs/source-date-epoch/).
+        """
+        site = generate(self.content_dir, self.templates_dir, site_url=self.site_url,
                         use_directory_urls=self.use_directory_urls, handouts=handouts, office=self.office)
+        if not os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
+            os.environ["SOURCE_DATE_EPOCH"] = str(site.source_date_epoch)
+        return site
 
 
 class SetupError(Exception):

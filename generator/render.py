@@ -128,6 +128,9 @@ class RenderedSite:
     """Settings for Material's theme (an office's logo, favicon and colours)."""
     site_url: str | None = None
     """An office's own address, which replaces mkdocs.yml's site_url."""
+    source_date_epoch: int = 0
+    """The handbook's date, in seconds since 1970: midnight UTC of its newest page review. Builds that do not
+    set SOURCE_DATE_EPOCH use it, so the sitemap and the handouts do not change with the day of the build."""
 
 
 _PAGE_LINK = re.compile(r"\[([^\]]*)\]\(<?(?:\./)?([a-z0-9]+(?:-[a-z0-9]+)*)\.md(?:#[^)\s>]*)?>?\)")
@@ -303,7 +306,13 @@ def render(handbook: Handbook, templates_dir: Path | list[Path], handouts: tuple
         generated=generated,
         theme=theme,
         site_url=site_url,
+        source_date_epoch=_epoch(max((entry.page.reviewed for entry in handbook.pages.values()),
+                                    default=dt.date(1970, 1, 1))),
     )
+
+
+def _epoch(day: dt.date) -> int:
+    return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
 
 
 def themed(theme: dict[str, Any], site: RenderedSite) -> dict[str, Any]:

@@ -80,3 +80,41 @@ def write_files(folder: Path, texts: Mapping[str, str], copies: Mapping[str, Pat
             destination.write_text(texts[relative], encoding="utf-8", newline="\n")
         else:
             shutil.copyfile(copies[relative], destination)
+
+
+class Busy(Exception):
+    """Another build is writing the same folder."""
+
+
+@contextlib.contextmanager
+def locked(target: Path) -> Iterator[None]:
+    """Hold the build lock of ``target`` (a file beside it) for the whole build, or raise :class:`Busy`.
+
+    The operating system releases the lock when the process ends, however it ends, so a killed build never
+    leaves it stuck. (Where the system has no ``fcntl``, as on Windows, builds are not locked.)
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    path = target.with_name(f".{target.name}.lock")
+    with path.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise Busy(f"another build is writing {target.name}/ right now ({holder}); wait for it to finish, "
+                       "then build again") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"process {os.getpid()}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle, fcntl.LOCK_UN)

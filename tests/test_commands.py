@@ -60,6 +60,9 @@ def test_navigation_follows_the_phases(project: Path) -> None:
     assert sections == with_pages and len(sections) >= 3
 
 
+# What a project folder holds after a build: the handout cache and the build lock besides its own files.
+PROJECT_AFTER_BUILD = [".cache", ".site.lock", "content", "mkdocs.yml", "site", "templates"]
+
 BREAKAGES = {
     "yaml syntax": ("summary: ", "summary: Tip: "),
     "duplicate key": ("summary: ", "title: Again\nsummary: "),
@@ -92,7 +95,7 @@ def test_bad_content_fails_clearly_and_leaves_the_site_alone(project: Path, brea
     assert "content/checklists/after-interview-review.yml:" in result.stderr
     assert "Traceback" not in result.stderr
     assert tree_digest(project / "site") == before
-    assert sorted(p.name for p in project.iterdir()) == [".cache", "content", "mkdocs.yml", "site", "templates"]
+    assert sorted(p.name for p in project.iterdir()) == PROJECT_AFTER_BUILD
 
 
 def test_a_failed_mkdocs_build_leaves_the_site_alone(project: Path) -> None:
@@ -107,7 +110,7 @@ def test_a_failed_mkdocs_build_leaves_the_site_alone(project: Path) -> None:
     assert "site/ was left as it was" in result.stderr
     assert "#nowhere" in result.stderr
     assert tree_digest(project / "site") == before
-    assert sorted(p.name for p in project.iterdir()) == [".cache", "content", "mkdocs.yml", "site", "templates"]
+    assert sorted(p.name for p in project.iterdir()) == PROJECT_AFTER_BUILD
 
 
 def test_build_replaces_the_site_whole(project: Path) -> None:
@@ -215,7 +218,7 @@ def test_a_killed_build_leaves_the_site_and_the_next_build_cleans_up(project: Pa
     # The next build finishes the job and removes what the killed one left.
     assert handbook("build", cwd=project).returncode == 0
     assert "Every checklist prints" in (project / "site" / "index.html").read_text()
-    assert sorted(p.name for p in project.iterdir()) == [".cache", "content", "mkdocs.yml", "site", "templates"]
+    assert sorted(p.name for p in project.iterdir()) == PROJECT_AFTER_BUILD
 
 
 @pytest.mark.parametrize(("change", "expected"), [
