@@ -100,6 +100,15 @@ class _Frame:
 _DISCARD = object()  # the value of a duplicate key: read, reported, dropped
 
 
+# What an empty file of each site-wide kind should start with (pages start with "kind:").
+FIRST_LINES = {
+    "office.yml": 'an office file starts with "name: " and the office\'s name (handbook new-office writes a '
+                  "complete example)",
+    "handbook": 'the settings start with "title: " and the handbook\'s title, then description, office and phases',
+    "sources": "the sources file lists each source under its id, such as \"an-article:\" then \"  title: …\"",
+}
+
+
 class _Abort(Exception):
     """Stop reading a file after a problem that makes the rest meaningless."""
 
@@ -193,7 +202,9 @@ def load_text(text: str, file: Path) -> tuple[Document | None, list[Problem]]:
     except _Abort:
         return None, problems
     if documents == 0 or doc.data is None:
-        add(FILE_START, "the file is empty", hint='a handbook file starts with a line such as "kind: checklist"')
+        hint = (FIRST_LINES.get(file.name) or FIRST_LINES.get(file.stem)
+                or 'a handbook page starts with a line such as "kind: checklist"')
+        add(FILE_START, "the file is empty", hint=hint)
         return None, problems
     return doc, problems
 

@@ -137,7 +137,7 @@ def _check_logo(doc: Document, root: Path, settings: OfficeFile) -> list[Problem
     logo = root / settings.logo
     if Path(settings.logo).is_absolute() or not logo.resolve().is_relative_to(root.resolve()):
         return [doc.problem(where, f'the logo "{settings.logo}" is outside the office\'s folder',
-                            f"put the file in {root.as_posix()}/ and give its name, like logo.svg")]
+                            f"put the file in offices/{root.name}/ and give its name, like logo.svg")]
     if logo.suffix.lower() not in LOGO_SUFFIXES:
         return [doc.problem(where, f'the logo must be an SVG or PNG file, not "{logo.name}"',
                             "save the logo as .svg (best: sharp at every size) or .png")]
@@ -145,7 +145,7 @@ def _check_logo(doc: Document, root: Path, settings: OfficeFile) -> list[Problem
         present = sorted(p.name for p in root.iterdir() if p.suffix.lower() in LOGO_SUFFIXES) if root.is_dir() else []
         return [doc.problem(where, f'the logo file "{settings.logo}" does not exist',
                             f"the image files in the office's folder are: {', '.join(present)}" if present else
-                            f"copy the logo into {root.as_posix()}/")]
+                            f"copy the logo into offices/{root.name}/")]
     return []
 
 

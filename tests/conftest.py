@@ -39,6 +39,7 @@ def project(tmp_path: Path) -> Path:
 def run(*args: str | Path, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """Run a command as a user would, capturing its output."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"}
+    env.pop("SOURCE_DATE_EPOCH", None)  # a build sets it in its own process; tests that want one pass it
     return subprocess.run([str(a) for a in args], cwd=cwd, capture_output=True, text=True, timeout=timeout,
                           env=env, check=False)
 
