@@ -133,7 +133,7 @@ def test_github_annotations(project: Path) -> None:
     page.write_text(page.read_text().replace("title:", "titel:"))
     result = handbook("check", "--format", "github", cwd=project)
     assert result.returncode == 1
-    assert result.stdout.splitlines()[0] == ('::error file=content/index.yml,line=2,col=1::titel: unknown field '
+    assert result.stdout.splitlines()[0] == ('::error file=content/index.yml,line=3,col=1::titel: unknown field '
                                              '"titel" (hint: did you mean "title"?)')
 
 

@@ -79,12 +79,12 @@ def test_serve_rebuilds_on_yaml_and_template_edits(project: Path, server: tuple[
 
     checklist.write_text(checklist.read_text().replace("kind: checklist", "kind: checkist"))
     _wait_for(lambda: 'unknown kind "checkist"' in log.read_text(), "the problem to be reported")
-    assert "content/checklists/after-interview-review.yml:1:7" in log.read_text()
+    assert "content/checklists/after-interview-review.yml:2:7" in log.read_text()
     _wait_for(lambda: "This preview is out of date: 1 problem in 1 file" in (_fetch(page) or ""),
               "the problem to be shown in the browser")
     shown = _fetch(page) or ""
     assert "I arrived ten minutes early." in shown, "the preview keeps the last good version"
-    assert '<pre><code>content/checklists/after-interview-review.yml:1:7: kind: unknown kind "checkist"' in shown
+    assert '<pre><code>content/checklists/after-interview-review.yml:2:7: kind: unknown kind "checkist"' in shown
 
     checklist.write_text(checklist.read_text().replace("kind: checkist", "kind: checklist")
                          .replace("ten minutes early", "on time, calm"))
