@@ -160,8 +160,10 @@ def check(config_file: Path, output_format: str, strict: bool, no_pdf: bool, off
               help="Build every office in offices/, each into site/SLUG/, with an index at site/index.html.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="With --all: how many offices to build at once (default: one per processor core).")
+@click.option("--offline", is_flag=True,
+              help="Build a site that works opened from disk (a USB stick, a shared folder), search included.")
 def build(config_file: Path, strict: bool, verbose: bool, no_pdf: bool, office: str | None, all_offices: bool,
-          jobs: int | None) -> None:
+          jobs: int | None, offline: bool) -> None:
     """Check the content, then build the website and its PDF handouts into the site folder.
 
     Each checklist (and each guide or script marked printable) becomes site/handouts/<id>.pdf, and the
@@ -180,14 +182,14 @@ def build(config_file: Path, strict: bool, verbose: bool, no_pdf: bool, office: 
     base = _project(config_file)
     try:
         with locked(base.site_dir):
-            _build(config_file, strict, verbose, no_pdf, office, all_offices, jobs)
+            _build(config_file, strict, verbose, no_pdf, office, all_offices, jobs, offline)
     except Busy as error:
         click.secho(f"Error: {error}.", fg="red", err=True)
         sys.exit(1)
 
 
 def _build(config_file: Path, strict: bool, verbose: bool, no_pdf: bool, office: str | None, all_offices: bool,
-           jobs: int | None) -> None:
+           jobs: int | None, offline: bool) -> None:
     start = time.monotonic()
     if all_offices:
         _build_all(config_file, strict=strict, handouts=not no_pdf, jobs=jobs)
@@ -195,7 +197,7 @@ def _build(config_file: Path, strict: bool, verbose: bool, no_pdf: bool, office:
     project = _project(config_file, office)
     try:
         site = _generate(project, strict=strict, handouts=not no_pdf)
-        out = build_site(project, site, strict=strict, verbose=verbose)
+        out = build_site(project, site, strict=strict, verbose=verbose, offline=offline)
     except KeyboardInterrupt:
         click.secho(f"Interrupted; {display_path(project.site_dir)}/ was left as it was.", fg="red", err=True)
         sys.exit(130)

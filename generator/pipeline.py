@@ -197,14 +197,17 @@ def _mkdocs_logging(verbose: bool) -> Iterator[_CollectingHandler]:
         logger.propagate = old_propagate
 
 
-def build_site(project: Project, site: RenderedSite, *, strict: bool = False, verbose: bool = False) -> Path:
+def build_site(project: Project, site: RenderedSite, *, strict: bool = False, verbose: bool = False,
+               offline: bool = False) -> Path:
     """Build the site with MkDocs into a staging folder and swap it into ``site_dir`` when it is complete."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
     with _mkdocs_logging(verbose) as collected, staged(project.site_dir) as staging:
         config = load_mkdocs_config(project.config_file, site_dir=str(staging), strict=strict)
-        _handbook_plugin(config, project.config_file).preloaded = site
+        plugin = _handbook_plugin(config, project.config_file)
+        plugin.preloaded = site
+        plugin.offline = offline
         try:
             build(config)
         except (MkDocsException, SystemExit) as error:

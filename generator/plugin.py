@@ -24,9 +24,10 @@ from .handouts import Handout, Press
 from .load import YAML_SUFFIXES
 from .pipeline import MARKDOWN_EXTENSIONS, Project, make_handouts
 from .problems import ContentError, Problem, format_plain, summarize
-from .render import RenderedSite, themed
+from .render import PACKAGE_ASSETS, RenderedSite, themed
 
 log = logging.getLogger("mkdocs.plugins.handbook")
+OFFLINE_SHIM = "assets/javascripts/iframe-worker-shim.js"
 
 
 def with_problems_shown(site: RenderedSite, problems: list[Problem]) -> RenderedSite:
@@ -55,6 +56,9 @@ class HandbookConfig(Config):
     """The folder of Jinja templates, relative to mkdocs.yml."""
     handouts = c.Type(bool, default=True)
     """Make the PDF handouts (site/handouts/); false skips them, and pages do not link to them."""
+    offline = c.Type(bool, default=False)
+    """Build a site that works opened from disk (file://), with search: page links end in .html, and the
+    search index and a small script for it ship with the site (nothing is fetched)."""
     office = c.Optional(c.Type(str))
     """Build this career office's handbook (a folder in offices/ beside mkdocs.yml) instead of the base one."""
 
@@ -69,6 +73,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         """During ``mkdocs serve``, the last site generated without problems (the plugin lives across rebuilds)."""
         self.preloaded: RenderedSite | None = None
         """Set by the ``handbook`` command, which has already generated the site and need not do it twice."""
+        self.offline = False
+        """Set by ``handbook build --offline``: the same as the ``offline`` option."""
         self.press: Press | None = None
         """Kept across ``mkdocs serve`` rebuilds, so WeasyPrint starts once and unchanged handouts are reused."""
 
@@ -79,6 +85,13 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self.config.offline or self.offline:
+            # What Material's offline plugin does, with its search shim shipped here instead of fetched from a
+            # CDN: links to files, not folders, and Web Workers (refused on file://) run in an iframe.
+            config.use_directory_urls = False
+            polyfills = config.extra.setdefault("polyfills", [])
+            if OFFLINE_SHIM not in polyfills:
+                polyfills.append(OFFLINE_SHIM)
         site = self.preloaded
         if site is None:
             try:
@@ -138,10 +151,21 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             files.append(File.generated(config, src_uri, content=markdown))
         for src_uri, text in self.site.generated.items():
             files.append(File.generated(config, src_uri, content=text))
-        for src_uri, path in self.site.static.items():
+        static = dict(self.site.static)
+        if config.use_directory_urls is False and OFFLINE_SHIM in config.extra.get("polyfills", []):
+            static[OFFLINE_SHIM] = PACKAGE_ASSETS / "javascripts" / "iframe-worker-shim.js"
+        for src_uri, path in static.items():
             if files.get_file_from_path(src_uri) is None:
                 files.append(File.generated(config, src_uri, abs_src_path=str(path)))
         return files
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if not (self.config.offline or self.offline):
+            return
+        index = Path(config.site_dir) / "search" / "search_index.json"
+        if index.is_file():  # inlined into a script, which a page opened from disk may load
+            script = index.with_name("search_index.js")
+            script.write_text(f"var __index = {index.read_text(encoding='utf-8')}", encoding="utf-8")
 
     def on_serve(self, server, /, *, config: MkDocsConfig, builder):  # type: ignore[no-untyped-def]
         # docs_dir (the content) and mkdocs.yml are watched by MkDocs itself.

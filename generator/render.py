@@ -32,6 +32,9 @@ OFFICE_STYLESHEET = "assets/stylesheets/office.css"
 # The page an office's local resources get, and its template.
 RESOURCES_PAGE = "local-resources"
 RESOURCES_TEMPLATE = "resources.md.j2"
+# The accessibility statement, on every build, linked from the end of every page.
+ACCESSIBILITY_PAGE = "accessibility"
+ACCESSIBILITY_TEMPLATE = "accessibility.md.j2"
 
 CHANNEL_LABELS = {
     "email": "Email",
@@ -241,7 +244,8 @@ def render(handbook: Handbook, templates_dir: Path | list[Path], handouts: tuple
     language = settings.language
     env = make_environment(folders, language, handbook.hidden)
     kinds = sorted({entry.page.kind for entry in handbook.pages.values()})
-    names = [f"{kind}.md.j2" for kind in kinds] + ([RESOURCES_TEMPLATE] if settings.office.resources else [])
+    names = [f"{kind}.md.j2" for kind in kinds] + [ACCESSIBILITY_TEMPLATE]
+    names += [RESOURCES_TEMPLATE] if settings.office.resources else []
     try:
         templates = {name: env.get_template(name) for name in names}
     except jinja2.TemplateError as error:
@@ -274,6 +278,13 @@ def render(handbook: Handbook, templates_dir: Path | list[Path], handouts: tuple
         except jinja2.TemplateError as error:
             problems.append(template_problem(error, folders, RESOURCES_TEMPLATE, RESOURCES_PAGE))
         nav.append({escape_attribute(translate(language, "Local resources")): f"{RESOURCES_PAGE}.md"})
+    source_date = max((entry.page.reviewed for entry in handbook.pages.values()), default=dt.date(1970, 1, 1))
+    try:
+        pages[f"{ACCESSIBILITY_PAGE}.md"] = templates[ACCESSIBILITY_TEMPLATE].render(
+            shared, id=ACCESSIBILITY_PAGE, url=url(ACCESSIBILITY_PAGE), date=date_in(language)(source_date))
+    except jinja2.TemplateError as error:
+        problems.append(template_problem(error, folders, ACCESSIBILITY_TEMPLATE, ACCESSIBILITY_PAGE))
+    nav.append({escape_attribute(translate(language, "Accessibility statement")): f"{ACCESSIBILITY_PAGE}.md"})
     if problems:
         raise ContentError(problems)
     asset_dirs = handbook.asset_dirs or (handbook.content_dir / "assets",)
@@ -306,8 +317,7 @@ def render(handbook: Handbook, templates_dir: Path | list[Path], handouts: tuple
         generated=generated,
         theme=theme,
         site_url=site_url,
-        source_date_epoch=_epoch(max((entry.page.reviewed for entry in handbook.pages.values()),
-                                    default=dt.date(1970, 1, 1))),
+        source_date_epoch=_epoch(source_date),
     )
 
 
@@ -343,10 +353,6 @@ def office_css(colors: Any) -> str:
         f"  --md-primary-fg-color--dark: {mix(primary, '#000000', 0.25)};\n"
         f"  --md-accent-fg-color: {accent};\n"
         f"  --md-accent-fg-color--transparent: {accent}1a;\n"
-        "}\n"
-        "/* On the dark scheme, links take a light shade of the primary colour, to stay readable. */\n"
-        '[data-md-color-scheme="slate"] {\n'
-        f"  --md-typeset-a-color: {mix(primary, '#ffffff', 0.6)};\n"
         "}\n"
     )
 

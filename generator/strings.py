@@ -25,6 +25,36 @@ MONTHS = {
 
 TRANSLATIONS: dict[str, dict[str, str]] = {
     "fr": {
+        'How this handbook meets accessibility standards, and how to ask for another format.':
+            'Comment ce guide respecte les normes d’accessibilité, et comment demander un autre format.',
+        '{office} wants everyone to be able to use this handbook, on a phone, a computer or paper, with or without assistive technology.':
+            '{office} veut que chacun puisse utiliser ce guide, sur téléphone, sur ordinateur ou sur papier, avec ou sans technologie d’assistance.',
+        'The standard we meet':
+            'La norme que nous respectons',
+        'This website aims to meet the Web Content Accessibility Guidelines (WCAG) 2.1 at level AA.':
+            'Ce site vise la conformité aux Règles pour l’accessibilité des contenus Web (WCAG) 2.1, niveau AA.',
+        'How we checked':
+            'Comment nous l’avons vérifié',
+        'Every page is tested in a web browser with axe-core, an automated checker, against the WCAG 2.0 and 2.1 rules of levels A and AA, in the light and the dark colour scheme.':
+            'Chaque page est testée dans un navigateur avec axe-core, un outil de vérification automatique, selon les règles WCAG 2.0 et 2.1 des niveaux A et AA, en thème clair et en thème sombre.',
+        'Every page is checked on a phone-sized screen (375 pixels wide), by keyboard alone, and as printed.':
+            'Chaque page est vérifiée sur un écran de téléphone (375 pixels de large), au clavier seul, et imprimée.',
+        'The HTML of every page is checked with the Nu HTML Checker.':
+            'Le code HTML de chaque page est vérifié avec le Nu HTML Checker.',
+        "The PDF handouts are tagged PDFs in the document's language, with a label on every form field, so screen readers can read them and fill them in.":
+            'Les fiches PDF sont des PDF balisés dans la langue du document, avec une étiquette sur chaque champ, pour que les lecteurs d’écran puissent les lire et les remplir.',
+        'Automated checks find many problems but not all. We last checked this handbook on {date}.':
+            'Les vérifications automatiques trouvent beaucoup de problèmes, mais pas tous. Dernière vérification de ce guide : {date}.',
+        'Known limitations':
+            'Limites connues',
+        'Some pages may use a language other than the rest of the site.':
+            'Certaines pages peuvent être dans une autre langue que le reste du site.',
+        'The PDF handouts have not been tested with every screen reader.':
+            'Les fiches PDF n’ont pas été testées avec tous les lecteurs d’écran.',
+        'Ask for another format':
+            'Demander un autre format',
+        'If you need a page or a handout in another format, such as large print, plain text or audio, or if something does not work for you, tell us which page and what you need:':
+            'Si vous avez besoin d’une page ou d’une fiche dans un autre format (gros caractères, texte simple, audio), ou si quelque chose ne fonctionne pas pour vous, dites-nous quelle page et ce dont vous avez besoin :',
         "Home": "Accueil",
         "Related pages": "Pages liées",
         "Sources": "Sources",
@@ -78,6 +108,36 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "Accessibility statement": "Déclaration d’accessibilité",
     },
     "es": {
+        'How this handbook meets accessibility standards, and how to ask for another format.':
+            'Cómo esta guía cumple las normas de accesibilidad, y cómo pedir otro formato.',
+        '{office} wants everyone to be able to use this handbook, on a phone, a computer or paper, with or without assistive technology.':
+            '{office} quiere que todas las personas puedan usar esta guía, en el teléfono, en el ordenador o en papel, con o sin tecnología de apoyo.',
+        'The standard we meet':
+            'La norma que cumplimos',
+        'This website aims to meet the Web Content Accessibility Guidelines (WCAG) 2.1 at level AA.':
+            'Este sitio busca cumplir las Pautas de Accesibilidad para el Contenido Web (WCAG) 2.1, nivel AA.',
+        'How we checked':
+            'Cómo lo comprobamos',
+        'Every page is tested in a web browser with axe-core, an automated checker, against the WCAG 2.0 and 2.1 rules of levels A and AA, in the light and the dark colour scheme.':
+            'Cada página se prueba en un navegador con axe-core, un verificador automático, según las reglas WCAG 2.0 y 2.1 de los niveles A y AA, en el tema claro y en el oscuro.',
+        'Every page is checked on a phone-sized screen (375 pixels wide), by keyboard alone, and as printed.':
+            'Cada página se comprueba en una pantalla de teléfono (375 píxeles de ancho), solo con el teclado, e impresa.',
+        'The HTML of every page is checked with the Nu HTML Checker.':
+            'El HTML de cada página se comprueba con el Nu HTML Checker.',
+        "The PDF handouts are tagged PDFs in the document's language, with a label on every form field, so screen readers can read them and fill them in.":
+            'Las fichas PDF son PDF etiquetados en el idioma del documento, con una etiqueta en cada campo, para que los lectores de pantalla puedan leerlas y rellenarlas.',
+        'Automated checks find many problems but not all. We last checked this handbook on {date}.':
+            'Las comprobaciones automáticas encuentran muchos problemas, pero no todos. Última comprobación de esta guía: {date}.',
+        'Known limitations':
+            'Limitaciones conocidas',
+        'Some pages may use a language other than the rest of the site.':
+            'Algunas páginas pueden estar en un idioma distinto del resto del sitio.',
+        'The PDF handouts have not been tested with every screen reader.':
+            'Las fichas PDF no se han probado con todos los lectores de pantalla.',
+        'Ask for another format':
+            'Pedir otro formato',
+        'If you need a page or a handout in another format, such as large print, plain text or audio, or if something does not work for you, tell us which page and what you need:':
+            'Si necesita una página o una ficha en otro formato (letra grande, texto simple, audio), o si algo no le funciona, díganos qué página y qué necesita:',
         "Home": "Inicio",
         "Related pages": "Páginas relacionadas",
         "Sources": "Fuentes",

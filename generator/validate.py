@@ -41,7 +41,8 @@ SETTINGS_FILE = "handbook"
 SOURCES_FILE = "sources"
 HOME_PAGE = "index"
 # Page ids whose output would collide with what the site or this tool writes.
-RESERVED_IDS = {"assets", "handouts", "search", "404", SETTINGS_FILE, SOURCES_FILE}
+RESERVED_IDS = {"assets", "handouts", "search", "404", "accessibility", "local-resources", SETTINGS_FILE,
+                SOURCES_FILE}
 KIND_ORDER = {kind: rank for rank, kind in enumerate(PAGE_KINDS)}
 
 

@@ -15,6 +15,16 @@ REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "tests" / "fixtures" / "handbook"
 
 
+SCREENSHOTS = pytest.StashKey[Path]()
+"""Where the browser tests wrote their screenshots, to name at the end of the run."""
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config) -> None:
+    folder = config.stash.get(SCREENSHOTS, None)
+    if folder is not None:
+        terminalreporter.write_line(f"Screenshots of each page kind (desktop, phone, print): {folder}")
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true",
                      help="Rewrite golden Markdown and the expected text of error cases from the current output.")

