@@ -35,15 +35,20 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A copy of the repository's handbook (mkdocs.yml, content, templates), free to build and break."""
-    root = tmp_path / "handbook"
-    root.mkdir()
-    for name in ("content", "templates"):
+def copy_handbook(root: Path, *, offices: bool = False) -> Path:
+    """Copy the repository's handbook (mkdocs.yml, content, templates, and with ``offices`` the offices)
+    into the new folder ``root``, free to build and break."""
+    root.mkdir(parents=True)
+    for name in ("content", "templates", *(["offices"] if offices else [])):
         shutil.copytree(REPO / name, root / name)
     shutil.copy(REPO / "mkdocs.yml", root)
     return root
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the repository's handbook (mkdocs.yml, content, templates), free to build and break."""
+    return copy_handbook(tmp_path / "handbook")
 
 
 def run(*args: str | Path, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:

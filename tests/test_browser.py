@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import REPO, SCREENSHOTS, handbook
+from .conftest import REPO, SCREENSHOTS, copy_handbook, handbook
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -33,21 +33,13 @@ SHOTS = {"home": "", "guide": "interview-objectives/", "checklist": "get-ready/"
          "script": "thank-you-note/", "statement": "accessibility/"}
 
 
-def _copy(root: Path) -> Path:
-    root.mkdir(parents=True)
-    for name in ("content", "templates", "offices"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root)
-    return root
-
-
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The base handbook and both example offices, built as a career office would build them."""
-    base = _copy(tmp_path_factory.mktemp("base") / "handbook")
+    base = copy_handbook(tmp_path_factory.mktemp("base") / "handbook", offices=True)
     result = handbook("build", "--strict", cwd=base)
     assert result.returncode == 0, result.stdout + result.stderr
-    offices = _copy(tmp_path_factory.mktemp("offices") / "handbook")
+    offices = copy_handbook(tmp_path_factory.mktemp("offices") / "handbook", offices=True)
     result = handbook("build", "--all", cwd=offices)
     assert result.returncode == 0, result.stdout + result.stderr
     return {"base": base / "site", "northfield": offices / "site" / "northfield",
@@ -212,7 +204,7 @@ def test_printing_hides_the_site_and_shows_the_boxes(served: dict[str, str], bro
 
 
 def test_the_offline_site_navigates_and_searches_from_disk(tmp_path: Path, browser: object) -> None:
-    root = _copy(tmp_path / "handbook")
+    root = copy_handbook(tmp_path / "handbook", offices=True)
     result = handbook("build", "--offline", "--no-pdf", cwd=root)
     assert result.returncode == 0, result.stdout + result.stderr
     site = root / "site"

@@ -18,7 +18,7 @@ import yaml
 from generator.handouts import Handout, Press
 from generator.problems import ContentError
 
-from .conftest import REPO, handbook, tree_digest
+from .conftest import REPO, copy_handbook, handbook, tree_digest
 
 CONTENT = REPO / "content"
 SETTINGS = yaml.safe_load((CONTENT / "handbook.yml").read_text(encoding="utf-8"))
@@ -37,14 +37,6 @@ PRINTABLE = sorted(page_id for page_id, page in PAGES.items()
                    if page["kind"] == "checklist" or page.get("printable") is True)
 
 
-def _copy(root: Path) -> Path:
-    root.mkdir(parents=True)
-    for name in ("content", "templates"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root)
-    return root
-
-
 def _build(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     result = handbook("build", *args, cwd=root)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -54,7 +46,7 @@ def _build(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The default handbook, built once for the tests that only read its handouts."""
-    root = _copy(tmp_path_factory.mktemp("built") / "handbook")
+    root = copy_handbook(tmp_path_factory.mktemp("built") / "handbook")
     _build(root)
     return root
 
@@ -143,7 +135,7 @@ def test_every_default_checklist_is_one_letter_page(built: Path, page_id: str) -
 
 
 def test_every_default_checklist_is_one_a4_page(tmp_path: Path) -> None:
-    root = _copy(tmp_path / "handbook")
+    root = copy_handbook(tmp_path / "handbook")
     settings = root / "content" / "handbook.yml"
     settings.write_text(settings.read_text().replace("\npaper: letter\n", "\npaper: a4\n"))
     _build(root)
@@ -185,13 +177,13 @@ def test_pages_link_to_their_handouts_and_the_home_page_lists_them(built: Path) 
 
 
 def test_two_builds_make_byte_identical_pdfs(built: Path, tmp_path: Path) -> None:
-    other = _copy(tmp_path / "handbook")
+    other = copy_handbook(tmp_path / "handbook")
     _build(other)  # its own, empty cache: every PDF is made again
     assert tree_digest(other / "site" / "handouts") == tree_digest(built / "site" / "handouts")
 
 
 def test_a_rebuild_renders_only_what_changed(tmp_path: Path) -> None:
-    root = _copy(tmp_path / "handbook")
+    root = copy_handbook(tmp_path / "handbook")
     first = _build(root)
     total = len(PRINTABLE) + 1
     assert f"{total} PDF handouts ({total} rendered, 0 unchanged)" in first.stderr
@@ -220,7 +212,7 @@ def test_a_rebuild_renders_only_what_changed(tmp_path: Path) -> None:
 
 
 def test_no_pdf_skips_the_handouts_and_their_links(tmp_path: Path) -> None:
-    root = _copy(tmp_path / "handbook")
+    root = copy_handbook(tmp_path / "handbook")
     result = _build(root, "--no-pdf")
     assert "PDF" not in result.stdout + result.stderr
     assert not (root / "site" / "handouts").exists()
@@ -229,7 +221,7 @@ def test_no_pdf_skips_the_handouts_and_their_links(tmp_path: Path) -> None:
 
 
 def test_a_checklist_too_long_for_one_page_is_an_error_naming_it(tmp_path: Path) -> None:
-    root = _copy(tmp_path / "handbook")
+    root = copy_handbook(tmp_path / "handbook")
     _build(root)
     before = tree_digest(root / "site")
     page = root / "content" / "checklists" / "while-you-wait.yml"
@@ -256,7 +248,7 @@ def test_a_checklist_too_long_for_one_page_is_an_error_naming_it(tmp_path: Path)
 ], ids=["syntax", "undefined"])
 def test_a_handout_template_mistake_is_reported_and_the_site_kept(tmp_path: Path, change: tuple[str, str],
                                                                  expected: str) -> None:
-    root = _copy(tmp_path / "handbook")
+    root = copy_handbook(tmp_path / "handbook")
     _build(root, "--no-pdf")
     before = tree_digest(root / "site")
     template = root / "templates" / "handout.html.j2"
@@ -348,7 +340,7 @@ def test_a_terminal_sees_progress_and_a_summary(tmp_path: Path) -> None:
     import pty
     import sys
 
-    root = _copy(tmp_path / "handbook")
+    root = copy_handbook(tmp_path / "handbook")
     leader, follower = pty.openpty()
     process = subprocess.Popen([sys.executable, "-m", "generator", "build"], cwd=root, stdin=follower,
                                stdout=follower, stderr=follower, close_fds=True)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
 from pathlib import Path
 
 import pypdf
@@ -17,17 +16,9 @@ import yaml
 
 from generator.offices import contrast_with_white, darker_until_readable
 
-from .conftest import REPO, handbook, mkdocs, tree_digest
+from .conftest import REPO, copy_handbook, handbook, mkdocs, tree_digest
 
 OFFICES = REPO / "offices"
-
-
-def _copy(root: Path) -> Path:
-    root.mkdir(parents=True)
-    for name in ("content", "templates", "offices"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root)
-    return root
 
 
 def _settings(slug: str) -> dict:
@@ -41,7 +32,7 @@ def _text(pdf: Path) -> str:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Both example offices, built at once with --all."""
-    root = _copy(tmp_path_factory.mktemp("offices") / "handbook")
+    root = copy_handbook(tmp_path_factory.mktemp("offices") / "handbook", offices=True)
     result = handbook("build", "--all", cwd=root)
     assert result.returncode == 0, result.stdout + result.stderr
     assert re.search(r"northfield +ok +\d+ pages and \d+ PDF handouts", result.stdout)
@@ -142,7 +133,7 @@ def test_handouts_carry_the_office_identity_and_paper(built: Path) -> None:
 
 
 def test_a_new_office_builds_as_scaffolded(tmp_path: Path) -> None:
-    root = _copy(tmp_path / "handbook")
+    root = copy_handbook(tmp_path / "handbook", offices=True)
     result = handbook("new-office", "riverside-works", cwd=root)
     assert result.returncode == 0, result.stderr
     assert "Created offices/riverside-works/office.yml" in result.stdout
@@ -196,7 +187,7 @@ BREAKAGES = {
 
 @pytest.mark.parametrize("breakage", BREAKAGES, ids=list(BREAKAGES))
 def test_office_mistakes_are_clear_errors_and_keep_the_site(tmp_path: Path, breakage: str) -> None:
-    root = _copy(tmp_path / "handbook")
+    root = copy_handbook(tmp_path / "handbook", offices=True)
     assert handbook("build", "--office", "northfield", "--no-pdf", cwd=root).returncode == 0
     before = tree_digest(root / "site" / "northfield")
     file, change, expected = BREAKAGES[breakage]
@@ -215,7 +206,7 @@ def test_office_mistakes_are_clear_errors_and_keep_the_site(tmp_path: Path, brea
 
 
 def test_an_office_template_cannot_reach_python_internals(tmp_path: Path) -> None:
-    root = _copy(tmp_path / "handbook")
+    root = copy_handbook(tmp_path / "handbook", offices=True)
     templates = root / "offices" / "northfield" / "templates"
     templates.mkdir()
     common = (REPO / "templates" / "_common.md.j2").read_text()
@@ -229,7 +220,7 @@ def test_an_office_template_cannot_reach_python_internals(tmp_path: Path) -> Non
 
 
 def test_an_office_template_overrides_by_name_and_stays_escaped(tmp_path: Path) -> None:
-    root = _copy(tmp_path / "handbook")
+    root = copy_handbook(tmp_path / "handbook", offices=True)
     templates = root / "offices" / "northfield" / "templates"
     templates.mkdir()
     checklist = (REPO / "templates" / "checklist.md.j2").read_text()
@@ -246,7 +237,7 @@ def test_an_office_template_overrides_by_name_and_stays_escaped(tmp_path: Path) 
 
 
 def test_one_failing_office_does_not_stop_the_others(tmp_path: Path) -> None:
-    root = _copy(tmp_path / "handbook")
+    root = copy_handbook(tmp_path / "handbook", offices=True)
     assert handbook("build", "--all", "--no-pdf", cwd=root).returncode == 0
     before = tree_digest(root / "site" / "passerelle")
     office = root / "offices" / "passerelle" / "office.yml"
@@ -263,7 +254,7 @@ def test_one_failing_office_does_not_stop_the_others(tmp_path: Path) -> None:
 
 
 def test_mkdocs_builds_an_office_with_the_plugin_option(tmp_path: Path) -> None:
-    root = _copy(tmp_path / "handbook")
+    root = copy_handbook(tmp_path / "handbook", offices=True)
     config = root / "mkdocs.yml"
     config.write_text(config.read_text().replace("      templates: templates\n",
                                                  "      templates: templates\n      office: passerelle\n"

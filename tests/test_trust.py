@@ -18,7 +18,7 @@ import yaml
 from generator.models import PAGE_KINDS
 from generator.schema import schema_texts
 
-from .conftest import REPO, handbook, tree_digest
+from .conftest import REPO, copy_handbook, handbook, tree_digest
 
 
 def test_committed_schemas_match_the_models() -> None:
@@ -53,18 +53,10 @@ def test_a_page_schema_knows_its_fields() -> None:
     assert set(schema_texts()) == {f"{name}.schema.json" for name in [*PAGE_KINDS, "handbook", "sources", "office"]}
 
 
-def _copy(root: Path) -> Path:
-    root.mkdir(parents=True)
-    for name in ("content", "templates"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root)
-    return root
-
-
 def test_rebuilds_on_another_day_are_identical(tmp_path: Path) -> None:
     """Nothing in the output depends on the day of the build: the sitemap's dates are the handbook's own
     (its newest review), unless SOURCE_DATE_EPOCH says otherwise."""
-    root = _copy(tmp_path / "handbook")
+    root = copy_handbook(tmp_path / "handbook")
     for page in (root / "content").rglob("*.yml"):
         page.write_text(re.sub(r"\nreviewed: \d{4}-\d\d-\d\d\n", "\nreviewed: 2026-01-15\n", page.read_text()))
     assert handbook("build", cwd=root).returncode == 0
@@ -87,7 +79,7 @@ def test_rebuilds_on_another_day_are_identical(tmp_path: Path) -> None:
 
 
 def test_two_builds_at_once_cannot_interleave(tmp_path: Path) -> None:
-    root = _copy(tmp_path / "handbook")
+    root = copy_handbook(tmp_path / "handbook")
     first = subprocess.Popen([sys.executable, "-m", "generator", "build"], cwd=root,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     lock = root / ".site.lock"
@@ -104,7 +96,7 @@ def test_two_builds_at_once_cannot_interleave(tmp_path: Path) -> None:
 
 
 def test_a_build_killed_while_making_handouts_leaves_the_site(tmp_path: Path) -> None:
-    root = _copy(tmp_path / "handbook")
+    root = copy_handbook(tmp_path / "handbook")
     assert handbook("build", "--no-pdf", cwd=root).returncode == 0
     before = tree_digest(root / "site")
     process = subprocess.Popen([sys.executable, "-m", "generator", "build"], cwd=root,
@@ -126,8 +118,7 @@ def test_a_build_killed_while_making_handouts_leaves_the_site(tmp_path: Path) ->
 @pytest.mark.parametrize("value", ["#ffffff\"><script>alert(1)</script>", "<script>alert('office')</script>"])
 def test_an_office_name_never_becomes_html(tmp_path: Path, value: str) -> None:
     """Material prints site_name unescaped: an office's name is escaped before MkDocs sees it."""
-    root = _copy(tmp_path / "handbook")
-    shutil.copytree(REPO / "offices", root / "offices")
+    root = copy_handbook(tmp_path / "handbook", offices=True)
     office = root / "offices" / "northfield" / "office.yml"
     office.write_text(office.read_text().replace("name: Northfield University Career Centre",
                                                  f"name: {json.dumps(value)}"))
