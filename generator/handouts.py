@@ -158,10 +158,7 @@ class _Converter:
         return Markup(self.md.convert(escape_html(text.replace("\r\n", "\n").strip())))  # escaped above
 
     def inline(self, text: str) -> Markup:
-        html = self.block(" ".join(text.split()))
-        if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
-            return Markup(html[3:-4])  # escaped above
-        return html
+        return _unwrap(self.block(" ".join(text.split())))
 
     def message(self, text: str) -> Markup:
         """A script's message with its line breaks and [Placeholders] marked, as on the site."""
@@ -170,8 +167,14 @@ class _Converter:
 
     def message_inline(self, text: str) -> Markup:
         """One line with its [Placeholders] marked (an email's subject)."""
-        html = self.message(" ".join(text.split()))
-        return Markup(html[3:-4]) if html.startswith("<p>") and html.endswith("</p>") else html
+        return _unwrap(self.message(" ".join(text.split())))
+
+
+def _unwrap(html: Markup) -> Markup:
+    """One paragraph's content without its <p>, for a place that is already a line (a heading, an item)."""
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        return Markup(html[3:-4])  # the paragraph's content, escaped when it was made
+    return html
 
 
 def _page_counter_css(language: str) -> Markup:
@@ -312,6 +315,8 @@ class Press:
         self._fonts: Any = None
         self._font_css: Any = None
         self._used: set[Path] = set()
+        self._keys: dict[Handout, str] = {}
+        """Each handout's key, worked out once a build (a build asks for it several times)."""
 
     def _environment_fingerprint(self) -> str:
         """Everything besides the HTML that shapes a PDF: our format, WeasyPrint's version, fonts, assets."""
@@ -325,11 +330,13 @@ class Press:
 
     def key(self, handout: Handout) -> str:
         """The cache key: changes whenever anything that shapes this PDF changes."""
-        digest = hashlib.sha256(f"{self._fingerprint}\0{self.epoch}\0{int(handout.one_page)}\0".encode())
-        digest.update(handout.html.encode())
-        for part in handout.parts:
-            digest.update(f"\0{self.key(part)}".encode())
-        return digest.hexdigest()[:32]
+        if handout not in self._keys:
+            digest = hashlib.sha256(f"{self._fingerprint}\0{self.epoch}\0{int(handout.one_page)}\0".encode())
+            digest.update(handout.html.encode())
+            for part in handout.parts:
+                digest.update(f"\0{self.key(part)}".encode())
+            self._keys[handout] = digest.hexdigest()[:32]
+        return self._keys[handout]
 
     def cached(self, handout: Handout) -> Path | None:
         """The cached PDF for this handout as it is now, if an earlier build made it."""
@@ -427,6 +434,7 @@ class Press:
 
     def prune(self) -> None:
         """Delete cached PDFs that no build has used for CACHE_DAYS days (this build's are marked as used)."""
+        self._keys.clear()  # the next build (a rebuild of `mkdocs serve`) has handouts of its own
         now = time.time()
         for path in self._used:
             with contextlib.suppress(OSError):
