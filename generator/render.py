@@ -21,9 +21,13 @@ from markupsafe import Markup
 from .models import Phase, Source
 from .problems import ContentError, Problem
 from .strings import date_in, translate, translator
-from .validate import HOME_PAGE, Handbook, PageEntry, placeholders_in
+from .validate import HOME_PAGE, KIND_ORDER, Handbook, PageEntry, placeholders_in
 
 HOME_LABEL = "Home"
+NAV_SECTION_LIMIT = 30
+"""A phase with more pages than this is listed in the navigation in one sub-section per kind of page."""
+NAV_KIND_LABELS = {"guide": "Guides", "checklist": "Checklists", "recovery": "Bouncing back",
+                   "script": "Message scripts", "page": "More pages"}
 
 # Our stylesheet, shipped in the package and added to every build.
 PACKAGE_ASSETS = Path(__file__).parent / "assets"
@@ -188,7 +192,7 @@ def contact_lines(contact: Any) -> list[tuple[str, str, str | None]]:
 
 
 def make_environment(templates_dirs: Path | list[Path], language: str = "en",
-                     hidden: frozenset[str] = frozenset()) -> jinja2.Environment:
+                     hidden: frozenset[str] = frozenset(), cache_dir: Path | None = None) -> jinja2.Environment:
     """The Jinja environment for our templates, and for any an office adds (the first folder wins).
 
     Every template runs in Jinja's sandbox (no reaching Python internals) with autoescaping on, and without
@@ -198,13 +202,15 @@ def make_environment(templates_dirs: Path | list[Path], language: str = "en",
     Links to ``hidden`` pages become plain text.
     """
     folders = [templates_dirs] if isinstance(templates_dirs, Path) else templates_dirs
-    env = SandboxedEnvironment(
+    env = _Sandbox(
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(folder)) for folder in folders]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # compiled templates kept between builds (Jinja compares each with its source before using it)
+        bytecode_cache=_bytecode_cache(cache_dir),
     )
     del env.filters["safe"]
     env.filters.update(inline=_escaped(lambda text: inline(unlink(text, hidden))),
@@ -217,32 +223,77 @@ def make_environment(templates_dirs: Path | list[Path], language: str = "en",
     return env
 
 
+class _Sandbox(SandboxedEnvironment):
+    """Jinja's sandbox, remembering its verdict on each kind of object's attribute: Jinja decides by the
+    object's type and the attribute's name alone, and a page asks about the same few thousands of times."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._verdicts: dict[tuple[type, str], bool] = {}
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        key = (type(obj), attr)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = self._verdicts[key] = super().is_safe_attribute(obj, attr, value)
+        return verdict
+
+
+def _bytecode_cache(cache_dir: Path | None) -> jinja2.BytecodeCache | None:
+    if cache_dir is None:
+        return None
+    folder = cache_dir / "jinja" / "handbook"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None  # a folder we may not write to: compile every time, as without a cache
+    return jinja2.FileSystemBytecodeCache(str(folder))
+
+
 def navigation(phases: list[tuple[Phase, list[PageEntry]]], unphased: list[PageEntry],
                language: str = "en") -> list[Any]:
-    """The site's navigation: the home page, then one section per phase in the handbook's order."""
+    """The site's navigation: the home page, then one section per phase in the handbook's order.
+
+    A phase of more than :data:`NAV_SECTION_LIMIT` pages (and of more than one kind) is split into one
+    sub-section per kind of page, in reading order: a list of hundreds of links helps no reader, and the
+    build, which writes the sidebar into every page, grows with the square of its length. The plugin turns
+    on Material's ``navigation.prune``, so a page's sidebar holds every phase and every sub-section title
+    but only its own sub-section's pages; a pruned sub-section's title links to its first page.
+    """
     title = escape_attribute  # MkDocs themes print nav titles as they are
     nav: list[Any] = [{translate(language, HOME_LABEL): f"{HOME_PAGE}.md"}]
     for phase, entries in phases:
         if entries:
-            nav.append({title(phase.title): [{title(e.page.title): f"{e.id}.md"} for e in entries]})
+            nav.append({title(phase.title): _phase_nav(entries, language)})
     nav.extend({title(e.page.title): f"{e.id}.md"} for e in unphased)
     return nav
 
 
+def _phase_nav(entries: list[PageEntry], language: str) -> list[Any]:
+    links = [{escape_attribute(e.page.title): f"{e.id}.md"} for e in entries]
+    kinds = sorted({e.page.kind for e in entries}, key=KIND_ORDER.__getitem__)
+    if len(entries) <= NAV_SECTION_LIMIT or len(kinds) == 1:
+        return links
+    return [{escape_attribute(translate(language, NAV_KIND_LABELS[kind])):
+             [link for link, e in zip(links, entries, strict=True) if e.page.kind == kind]} for kind in kinds]
+
+
 def render(handbook: Handbook, templates_dir: Path | list[Path], handouts: tuple[Any, ...] = (),
-           url: Callable[[str], str | None] = lambda page_id: None, office: Any = None) -> RenderedSite:
+           url: Callable[[str], str | None] = lambda page_id: None, office: Any = None,
+           cache_dir: Path | None = None) -> RenderedSite:
     """Render every page of the handbook to Markdown with the templates in ``templates_dir`` (several folders:
     the first that has a template wins).
 
     ``handouts`` are the PDF handouts the build will make: each printable page links to its own, and the home
     page lists them all. ``url`` gives a page's web address (printed when the page is printed), if known.
-    ``office`` (:class:`generator.offices.Office`) brands the site: name, logo, colours.
+    ``office`` (:class:`generator.offices.Office`) brands the site: name, logo, colours. ``cache_dir`` keeps
+    the compiled templates for the next build.
     """
     folders = [templates_dir] if isinstance(templates_dir, Path) else templates_dir
     handout_of = {handout.id: handout.path for handout in handouts}
     settings = handbook.settings
     language = settings.language
-    env = make_environment(folders, language, handbook.hidden)
+    env = make_environment(folders, language, handbook.hidden, cache_dir)
     kinds = sorted({entry.page.kind for entry in handbook.pages.values()})
     names = [f"{kind}.md.j2" for kind in kinds] + [ACCESSIBILITY_TEMPLATE]
     names += [RESOURCES_TEMPLATE] if settings.office.resources else []

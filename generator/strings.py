@@ -56,6 +56,11 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         'If you need a page or a handout in another format, such as large print, plain text or audio, or if something does not work for you, tell us which page and what you need:':
             'Si vous avez besoin d’une page ou d’une fiche dans un autre format (gros caractères, texte simple, audio), ou si quelque chose ne fonctionne pas pour vous, dites-nous quelle page et ce dont vous avez besoin :',
         "Home": "Accueil",
+        "Guides": "Guides",
+        "Checklists": "Listes à cocher",
+        "Bouncing back": "Rebondir",
+        "Message scripts": "Modèles de messages",
+        "More pages": "Autres pages",
         "Related pages": "Pages liées",
         "Sources": "Sources",
         "Last reviewed:": "Dernière révision :",
@@ -139,6 +144,11 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         'If you need a page or a handout in another format, such as large print, plain text or audio, or if something does not work for you, tell us which page and what you need:':
             'Si necesita una página o una ficha en otro formato (letra grande, texto simple, audio), o si algo no le funciona, díganos qué página y qué necesita:',
         "Home": "Inicio",
+        "Guides": "Guías",
+        "Checklists": "Listas de comprobación",
+        "Bouncing back": "Recuperarse",
+        "Message scripts": "Modelos de mensajes",
+        "More pages": "Más páginas",
         "Related pages": "Páginas relacionadas",
         "Sources": "Fuentes",
         "Last reviewed:": "Última revisión:",
@@ -201,8 +211,14 @@ def translator(language: str) -> Callable[..., Markup]:
     """``t(english, **values)`` for templates: the translation, escaped, with ``values`` filled in (escaped
     unless they already are, like a filter's result)."""
 
+    plain: dict[str, Markup] = {}  # a page asks for the same few words again and again
+
     def t(text: str, **values: object) -> Markup:
-        return Markup.escape(translate(language, text)).format(**values)
+        if values:
+            return Markup.escape(translate(language, text)).format(**values)
+        if text not in plain:
+            plain[text] = Markup.escape(translate(language, text)).format()
+        return plain[text]
 
     return t
 
