@@ -82,13 +82,13 @@ no_pdf_option = click.option(
 
 
 def _generate(project: Project, output_format: str = "plain", strict: bool = False,
-              handouts: bool = True) -> RenderedSite:
+              handouts: bool = True, jobs: int | None = None) -> RenderedSite:
     """Run the pipeline (with the PDF handouts, unless switched off); print problems and exit 1 on errors (or,
     with ``strict``, on warnings too)."""
     try:
         site = project.generate(handouts=handouts)
         if site.handouts:
-            site = _print_handouts(project, site)
+            site = _print_handouts(project, site, jobs)
     except ContentError as error:
         _report(error.problems, output_format)
         sys.exit(1)
@@ -101,7 +101,7 @@ def _generate(project: Project, output_format: str = "plain", strict: bool = Fal
     return site
 
 
-def _print_handouts(project: Project, site: RenderedSite) -> RenderedSite:
+def _print_handouts(project: Project, site: RenderedSite, jobs: int | None = None) -> RenderedSite:
     """Make the PDF handouts, with a progress bar on a terminal and a summary line."""
 
     def progress(jobs: list) -> Iterator:
@@ -111,7 +111,11 @@ def _print_handouts(project: Project, site: RenderedSite) -> RenderedSite:
                                item_show_func=lambda job: job.path if job else None, file=sys.stderr) as bar:
             yield from bar
 
-    site, report = make_handouts(site, project.press(), progress)
+    press = project.press(jobs)
+    try:
+        site, report = make_handouts(site, press, progress)
+    finally:
+        press.close()
     click.echo(f"Handouts: {report.summary()}.", err=True)
     return site
 
@@ -159,7 +163,8 @@ def check(config_file: Path, output_format: str, strict: bool, no_pdf: bool, off
 @click.option("--all", "all_offices", is_flag=True,
               help="Build every office in offices/, each into site/SLUG/, with an index at site/index.html.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="With --all: how many offices to build at once (default: one per processor core).")
+              help="How many processes to use at once (default: one per processor core): with --all, "
+                   "offices built at once; otherwise PDF handouts made at once.")
 @click.option("--offline", is_flag=True,
               help="Build a site that works opened from disk (a USB stick, a shared folder), search included.")
 def build(config_file: Path, strict: bool, verbose: bool, no_pdf: bool, office: str | None, all_offices: bool,
@@ -182,21 +187,25 @@ def build(config_file: Path, strict: bool, verbose: bool, no_pdf: bool, office: 
     base = _project(config_file)
     try:
         with locked(base.site_dir):
-            _build(config_file, strict, verbose, no_pdf, office, all_offices, jobs, offline)
+            _build(base, strict, verbose, no_pdf, office, all_offices, jobs, offline)
     except Busy as error:
         click.secho(f"Error: {error}.", fg="red", err=True)
         sys.exit(1)
 
 
-def _build(config_file: Path, strict: bool, verbose: bool, no_pdf: bool, office: str | None, all_offices: bool,
+def _build(base: Project, strict: bool, verbose: bool, no_pdf: bool, office: str | None, all_offices: bool,
            jobs: int | None, offline: bool) -> None:
     start = time.monotonic()
     if all_offices:
-        _build_all(config_file, strict=strict, handouts=not no_pdf, jobs=jobs)
+        _build_all(base, strict=strict, handouts=not no_pdf, jobs=jobs)
         return
-    project = _project(config_file, office)
     try:
-        site = _generate(project, strict=strict, handouts=not no_pdf)
+        project = base.with_office(office)
+    except ContentError as error:
+        _report(error.problems)
+        sys.exit(1)
+    try:
+        site = _generate(project, strict=strict, handouts=not no_pdf, jobs=jobs)
         out = build_site(project, site, strict=strict, verbose=verbose, offline=offline)
     except KeyboardInterrupt:
         click.secho(f"Interrupted; {display_path(project.site_dir)}/ was left as it was.", fg="red", err=True)
@@ -213,13 +222,12 @@ def _build(config_file: Path, strict: bool, verbose: bool, no_pdf: bool, office:
                 fg="green")
 
 
-def _build_all(config_file: Path, *, strict: bool, handouts: bool, jobs: int | None) -> None:
+def _build_all(project: Project, *, strict: bool, handouts: bool, jobs: int | None) -> None:
     import os
 
     from .offices import office_slugs
 
     start = time.monotonic()
-    project = _project(config_file)
     slugs = office_slugs(project.offices_dir)
     if not slugs:
         _fail_setup(SetupError(f"there are no offices in {display_path(project.offices_dir)}/: "

@@ -8,11 +8,15 @@ grade, sentences that run too long, and checklist items too long for one printed
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import os
 import re
 from collections.abc import Iterator
+from importlib.metadata import version
+from pathlib import Path
 from typing import Any
 
-import textstat
 from pydantic import BaseModel
 
 from .models import Checklist, Editorial
@@ -100,21 +104,77 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     raise AssertionError("unreachable")
 
 
-def review(handbook: Handbook, today: dt.date | None = None) -> list[Problem]:
+Finding = tuple[KeyPath, str, str]
+"""A reading warning about one field of a page: where, what, and what to do."""
+
+
+class ReadingCache:
+    """The reading warnings of each page, kept on disk under a hash of everything they depend on (the page's
+    text, the limits, the paper size, textstat's version), so a build only grades the pages that changed.
+
+    Grading needs textstat's pronouncing dictionary, which takes about a second to load; a build where no
+    text changed never loads it. ``path`` None keeps nothing (tests, one-off checks).
+    """
+
+    FORMAT = "1"
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.entries: dict[str, list[Finding]] = {}
+        self.used: dict[str, list[Finding]] = {}
+        if path is not None and path.is_file():
+            try:
+                stored = json.loads(path.read_text(encoding="utf-8"))
+                self.entries = {key: [(tuple(where), message, hint) for where, message, hint in found]
+                                for key, found in stored.items()}
+            except (ValueError, TypeError, AttributeError, OSError):
+                self.entries = {}  # an unreadable cache is an empty one
+
+    def findings(self, key: str, grade: Any) -> list[Finding]:
+        """The findings stored under ``key``, or ``grade()``'s, stored."""
+        found = self.entries.get(key)
+        if found is None:
+            found = grade()
+        self.used[key] = found
+        return found
+
+    def save(self) -> None:
+        """Write the findings this build used (and only those) back, in one step."""
+        if self.path is None or self.used == self.entries:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.path.with_suffix(f".{os.getpid()}.part")
+        partial.write_text(json.dumps(self.used, sort_keys=True), encoding="utf-8")
+        partial.replace(self.path)
+
+
+def warm_up() -> None:
+    """Load textstat and its pronouncing dictionary now (about a second), so that grading the first page an
+    editor changes while previewing does not wait for it."""
+    import textstat
+
+    textstat.syllable_count("handbook")
+
+
+def review(handbook: Handbook, today: dt.date | None = None, cache: ReadingCache | None = None) -> list[Problem]:
     """Every editorial warning for the handbook, sorted by file and position."""
     today = today or dt.datetime.now().astimezone().date()  # the editor's own calendar day
+    cache = cache or ReadingCache(None)
     limits = handbook.settings.editorial
     warnings: list[Problem] = []
     cited: set[str] = set()
+    salt = [ReadingCache.FORMAT, version("textstat"), limits.max_sentence_words, limits.max_reading_grade,
+            handbook.settings.paper]
     for entry in handbook.pages.values():
         cited.update(entry.page.sources)
-        warnings.extend(_review_page(entry, limits, handbook.settings.paper, today))
+        warnings.extend(_review_page(entry, limits, handbook.settings.paper, today, cache, salt))
     if handbook.sources_doc is not None:
         for source_id in handbook.sources:
             if source_id not in cited:
                 warnings.append(_warn(handbook.sources_doc.problem(
                     (source_id,), "no page cites this source",
                     "cite it under sources on the pages that draw on it, or remove it", at_key=True)))
+    cache.save()
     return sorted(warnings)
 
 
@@ -123,7 +183,8 @@ def _warn(problem: Problem) -> Problem:
                    warning=True)
 
 
-def _review_page(entry: PageEntry, limits: Editorial, paper: str, today: dt.date) -> Iterator[Problem]:
+def _review_page(entry: PageEntry, limits: Editorial, paper: str, today: dt.date, cache: ReadingCache,
+                 salt: list[Any]) -> Iterator[Problem]:
     page, doc = entry.page, entry.doc
     if page.kind != "page" and not page.sources:
         where: KeyPath = ("sources",) if "sources" in doc.data else ()
@@ -134,29 +195,37 @@ def _review_page(entry: PageEntry, limits: Editorial, paper: str, today: dt.date
         yield _warn(doc.problem(("reviewed",), f"last reviewed on {page.reviewed.isoformat()}, more than "
                                 f"{limits.review_every_months} months ago",
                                 "check that the page is still right, then set reviewed to today's date"))
-    texts = [(path, plain_text(text)) for path, text in prose_fields(page)]
+    fields = list(prose_fields(page))
+    key = hashlib.sha256(json.dumps([*salt, page.kind, fields]).encode()).hexdigest()
+    for path, message, hint in cache.findings(key, lambda: list(_reading(page, fields, limits, paper))):
+        yield _warn(doc.problem(path, message, hint))
+
+
+def _reading(page: Any, fields: list[tuple[KeyPath, str]], limits: Editorial, paper: str) -> Iterator[Finding]:
+    """What a reader would stumble on: long sentences, a high reading grade, checklist items too long to print."""
+    import textstat  # here: loading it (and its dictionary) is only worth it when there is text to grade
+
+    texts = [(path, plain_text(text)) for path, text in fields]
     for path, text in texts:
         for sentence in sentences(text):
             words = textstat.lexicon_count(sentence)
             if words > limits.max_sentence_words:
                 start = " ".join(sentence.split()[:8])
-                yield _warn(doc.problem(path, f'a sentence of {words} words, more than {limits.max_sentence_words}: '
-                                        f'"{start} …"', "split it into shorter sentences"))
+                yield (path, f'a sentence of {words} words, more than {limits.max_sentence_words}: "{start} …"',
+                       "split it into shorter sentences")
     grade = textstat.flesch_kincaid_grade(" ".join(text for _, text in texts))
     if grade > limits.max_reading_grade:
         long_enough = [(path, text) for path, text in texts
                        if textstat.lexicon_count(text) >= MIN_WORDS_FOR_FIELD_GRADE] or texts
         hardest = max((textstat.flesch_kincaid_grade(text), path) for path, text in long_enough)
-        yield _warn(doc.problem(hardest[1], f"the page reads at school grade {grade:.1f} (Flesch-Kincaid), above "
-                                f"{limits.max_reading_grade:g}; this field is the hardest, at {hardest[0]:.1f}",
-                                "use shorter sentences and everyday words"))
+        yield (hardest[1], f"the page reads at school grade {grade:.1f} (Flesch-Kincaid), above "
+               f"{limits.max_reading_grade:g}; this field is the hardest, at {hardest[0]:.1f}",
+               "use shorter sentences and everyday words")
     if isinstance(page, Checklist):
         limit = chars_per_printed_line(paper)
         for g, group in enumerate(page.groups):
             for i, item in enumerate(group.items):
                 length = len(plain_text(item.text).rstrip("."))
                 if length > limit:
-                    yield _warn(doc.problem(("groups", g, "items", i, "text"),
-                                            f"{length} characters, more than fit on one printed line "
-                                            f"({limit} at {paper} size)",
-                                            "shorten it, or move the detail into a note"))
+                    yield (("groups", g, "items", i, "text"), f"{length} characters, more than fit on one printed "
+                           f"line ({limit} at {paper} size)", "shorten it, or move the detail into a note")

@@ -186,11 +186,11 @@ def _page_counter_css(language: str) -> Markup:
 
 
 def handout_sources(handbook: Handbook, templates_dir: Path | list[Path], url: Callable[[str], str | None],
-                    office: Any = None) -> list[Handout]:
+                    office: Any = None, cache_dir: Path | None = None) -> list[Handout]:
     """The print HTML of every handout, and of the packet when ``handbook.yml`` lists one (last). An
     ``office`` (:class:`generator.offices.Office`) puts its logo and colour on them."""
     settings = handbook.settings
-    env = make_environment(templates_dir, settings.language, handbook.hidden)
+    env = make_environment(templates_dir, settings.language, handbook.hidden, cache_dir)
     convert = _Converter(url)
     env.filters.update(md=convert.block, md_inline=convert.inline, md_message=convert.message,
                        md_message_inline=convert.message_inline)
@@ -304,17 +304,25 @@ class Press:
     the package's fonts; anything else, and anything on the network, is refused.
     """
 
-    def __init__(self, cache_dir: Path, base_dir: Path, readable: Iterable[Path] = ()) -> None:
+    def __init__(self, cache_dir: Path, base_dir: Path, readable: Iterable[Path] = (), jobs: int | None = None,
+                 epoch: int | None = None) -> None:
         self.cache_dir = cache_dir
+        self.base_dir = base_dir
         self.base_url = f"{base_dir.resolve().as_uri()}/"
         """Relative addresses in the HTML (an image, a logo) start from here: the content folder."""
         self.readable = tuple(path.resolve() for path in (FONTS_DIR, *readable))
-        self.epoch = source_date_epoch()
+        self.jobs = jobs or os.cpu_count() or 1
+        """How many handouts to render at once: each in a worker process of its own, started once and kept
+        (with WeasyPrint loaded and its fonts read) for the press's lifetime."""
+        self.epoch = source_date_epoch() if epoch is None else epoch
+        self._pool: Any = None
         self._fingerprint = self._environment_fingerprint()
         self._weasy: Any = None
         self._fonts: Any = None
         self._font_css: Any = None
         self._used: set[Path] = set()
+        self._laid_out: dict[str, Any] = {}
+        """The packet's parts as laid out for its last rendering, by key."""
         self._keys: dict[Handout, str] = {}
         """Each handout's key, worked out once a build (a build asks for it several times)."""
 
@@ -411,6 +419,20 @@ class Press:
         if cached is not None:
             self._used.add(cached)
             return cached
+        target = self.cache_dir / f"{self.key(handout)}.pdf"
+        self.store(self.render(handout), target)
+        self._used.add(target)
+        return target
+
+    def store(self, pdf: bytes, target: Path) -> None:
+        """Write a PDF into the cache in one step (a build stopped halfway leaves no half file under its key)."""
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(f".{os.getpid()}.part")
+        partial.write_bytes(pdf)
+        partial.replace(target)
+
+    def render(self, handout: Handout) -> bytes:
+        """The PDF of one handout, made now (no cache); raises ContentError naming the page."""
         with _source_date(self.epoch):
             self._start()
             document = self._document(handout)
@@ -421,16 +443,72 @@ class Press:
                     "pages", hint="shorten the items and notes, give write-in questions fewer lines, or split the "
                                   "checklist in two")])
             if handout.parts:
-                parts = [self._document(part) for part in handout.parts]
+                parts = [self._part(part) for part in handout.parts]
+                current = {self.key(part) for part in handout.parts}
+                self._laid_out = {key: doc for key, doc in self._laid_out.items() if key in current}
                 document = document.copy([page for doc in (document, *parts) for page in doc.pages])
-            pdf = document.write_pdf(**PDF_OPTIONS)
-        self.cache_dir.mkdir(parents=True, exist_ok=True)
-        target = self.cache_dir / f"{self.key(handout)}.pdf"
-        partial = target.with_suffix(f".{os.getpid()}.part")
-        partial.write_bytes(pdf)
-        partial.replace(target)
-        self._used.add(target)
-        return target
+            return document.write_pdf(**PDF_OPTIONS)
+
+    def _part(self, part: Handout) -> Any:
+        """One handout of the packet, laid out; kept for the packet's next rendering (a rebuild while
+        previewing), when only the changed parts need laying out again."""
+        key = self.key(part)
+        if key not in self._laid_out:
+            self._laid_out[key] = self._document(part)
+        return self._laid_out[key]
+
+    def make_all(self, handouts: list[Handout]) -> Iterator[tuple[Handout, list[Problem]]]:
+        """Render ``handouts`` into the cache, several at once when there are several and ``jobs`` allows;
+        yield each with its problems (none if it was made), in the order given. With workers, the rendering
+        starts at once, in the background: the caller may do other work before asking for the results."""
+        if self.jobs <= 1 or len(handouts) <= 1:
+            return self._one_by_one(handouts)
+        pool = self._workers()
+        futures = [pool.submit(_render_in_worker, handout, str(self.cache_dir / f"{self.key(handout)}.pdf"),
+                               self.epoch) for handout in handouts]
+        return self._collect(handouts, futures)
+
+    def _one_by_one(self, handouts: list[Handout]) -> Iterator[tuple[Handout, list[Problem]]]:
+        for handout in handouts:
+            try:
+                self.make(handout)
+            except ContentError as error:
+                yield handout, error.problems
+            else:
+                yield handout, []
+
+    def _collect(self, handouts: list[Handout], futures: list[Any]) -> Iterator[tuple[Handout, list[Problem]]]:
+        try:
+            for handout, future in zip(handouts, futures, strict=True):
+                problems = future.result()
+                if not problems:
+                    self._used.add(self.cache_dir / f"{self.key(handout)}.pdf")
+                yield handout, problems
+        finally:
+            for future in futures:
+                future.cancel()
+
+    def _workers(self) -> Any:
+        """The worker processes, started the first time several handouts need rendering, then kept."""
+        if self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            # spawn: a fresh interpreter, safe whatever threads this process runs (mkdocs serve has several)
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_worker, initargs=(self.cache_dir, self.base_dir, self.readable[1:]))
+        return self._pool
+
+    def workers(self) -> set[int]:
+        """The process ids of the worker processes now running (none until several handouts were rendered)."""
+        return set(self._pool._processes or {}) if self._pool is not None else set()
+
+    def close(self) -> None:
+        """Stop the worker processes, if any were started."""
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
 
     def prune(self) -> None:
         """Delete cached PDFs that no build has used for CACHE_DAYS days (this build's are marked as used)."""
@@ -449,6 +527,52 @@ class Press:
                 path.unlink(missing_ok=True)
 
 
+class PressRun:
+    """The handouts of one build being made: :func:`start_handouts` starts them, :meth:`finish` waits for them."""
+
+    def __init__(self, handouts: list[Handout], press: Press) -> None:
+        self.started = time.monotonic()
+        self.handouts = handouts
+        self.press = press
+        # The packet first: it is the longest to make, so with several workers it starts while they make the rest.
+        self.pending = sorted((handout for handout in handouts if press.cached(handout) is None),
+                              key=lambda handout: -len(handout.parts))
+        """The handouts that need rendering (the others are in the cache)."""
+        self._results = press.make_all(self.pending)
+
+    def finish(self, progress: Callable[[list[Handout]], Iterable[Handout]] = lambda jobs: jobs,
+               ) -> tuple[dict[str, Path], PressReport]:
+        """Wait for every handout; return site path → PDF file, and what was done. Every problem of every
+        handout is collected before :class:`ContentError` is raised."""
+        report = PressReport()
+        problems: dict[str, list[Problem]] = {}
+        for handout in progress(self.pending):
+            done, found = next(self._results)
+            assert done is handout
+            if found:
+                problems[handout.id] = found
+            else:
+                report.rendered.append(handout.id)
+        failed = set(problems)
+        if problems:  # a packet whose part failed says nothing of its own: the part's problem is the one to fix
+            raise ContentError([problem for handout in self.pending if handout.id in failed
+                                and not failed.intersection(part.id for part in handout.parts)
+                                for problem in problems[handout.id]])
+        files = {}
+        for handout in self.handouts:
+            files[handout.path] = self.press.make(handout)  # from the cache now
+            if handout.id not in report.rendered:
+                report.cached.append(handout.id)
+        self.press.prune()
+        report.seconds = time.monotonic() - self.started
+        return files, report
+
+
+def start_handouts(handouts: list[Handout], press: Press) -> PressRun:
+    """Start making the handouts' PDFs (in the press's worker processes, if it has several) and return at once."""
+    return PressRun(handouts, press)
+
+
 def print_handouts(
     handouts: list[Handout],
     press: Press,
@@ -459,28 +583,25 @@ def print_handouts(
     ``progress`` wraps the list of handouts that need rendering (a progress bar on a terminal). Every problem
     of every handout is collected before :class:`ContentError` is raised.
     """
-    start = time.monotonic()
-    report = PressReport()
-    to_render = [handout for handout in handouts if press.cached(handout) is None]
-    problems: list[Problem] = []
-    failed: set[str] = set()
-    for handout in progress(to_render):
-        if handout.parts and failed.intersection(part.id for part in handout.parts):
-            continue  # its own problem is already reported
-        try:
-            press.make(handout)
-        except ContentError as error:
-            problems.extend(error.problems)
-            failed.add(handout.id)
-        else:
-            report.rendered.append(handout.id)
-    if problems:
-        raise ContentError(problems)
-    files = {}
-    for handout in handouts:
-        files[handout.path] = press.make(handout)  # from the cache now
-        if handout.id not in report.rendered:
-            report.cached.append(handout.id)
-    press.prune()
-    report.seconds = time.monotonic() - start
-    return files, report
+    return start_handouts(handouts, press).finish(progress)
+
+
+_worker_press: Press | None = None
+"""In a worker process: its press, made once when the process starts."""
+
+
+def _start_worker(cache_dir: Path, base_dir: Path, readable: tuple[Path, ...]) -> None:
+    global _worker_press
+    _worker_press = Press(cache_dir, base_dir, readable, jobs=1)
+
+
+def _render_in_worker(handout: Handout, target: str, epoch: int) -> list[Problem]:
+    """Render one handout into the cache under the name the build chose; its problems, if any."""
+    assert _worker_press is not None
+    _worker_press.epoch = epoch
+    _worker_press._keys.clear()  # keys are worked out afresh for each job (the epoch may have changed)
+    try:
+        _worker_press.store(_worker_press.render(handout), Path(target))
+    except ContentError as error:
+        return error.problems
+    return []

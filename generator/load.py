@@ -47,9 +47,10 @@ class Spot(NamedTuple):
 
     @classmethod
     def of(cls, mark: Any) -> Spot:
-        return cls(mark.line + 1, mark.column + 1)
+        return _new_spot(cls, (mark.line + 1, mark.column + 1))
 
 
+_new_spot = tuple.__new__  # what Spot(line, column) does, without the keyword handling: one per value read
 FILE_START = Spot(1, 1)
 
 

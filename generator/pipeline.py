@@ -12,11 +12,11 @@ import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .editorial import review
+from .editorial import ReadingCache, review
 from .handouts import Press, PressReport, handout_sources, page_urls, print_handouts
 from .load import load_tree
 from .offices import Office, for_office, layer, load_office
@@ -38,13 +38,14 @@ MARKDOWN_EXTENSIONS: dict[str, dict[str, Any]] = {
 
 
 def generate(content_dir: Path, templates_dir: Path, *, site_url: str | None = None, use_directory_urls: bool = True,
-             handouts: bool = True, office: Office | None = None) -> RenderedSite:
+             handouts: bool = True, office: Office | None = None, cache_dir: Path | None = None) -> RenderedSite:
     """Load, validate, review and render the handbook; raise :class:`~generator.problems.ContentError` on bad
     content. Editorial warnings travel with the result.
 
     With ``handouts``, the print HTML of every PDF handout is rendered too (the PDFs themselves are made by
     :func:`make_handouts`), and pages link to their handouts. ``site_url`` gives handouts their web address.
     With an ``office``, its pages, patches, hidden pages, templates and identity are laid over the base.
+    ``cache_dir`` keeps what the next run can reuse (each page's reading grades, compiled templates).
     """
     tree = load_tree(content_dir)
     hidden: frozenset[str] = frozenset()
@@ -58,10 +59,11 @@ def generate(content_dir: Path, templates_dir: Path, *, site_url: str | None = N
     handbook = validate(tree, hidden)
     if office is not None:
         handbook = for_office(handbook, office, layered.asset_dirs)
-    warnings = review(handbook)
+    scope = office.slug if office is not None else "base"
+    warnings = review(handbook, cache=ReadingCache(cache_dir / f"reading-{scope}.json" if cache_dir else None))
     url = page_urls(site_url, use_directory_urls, hidden)
-    sources = handout_sources(handbook, templates, url, office) if handouts else []
-    site = render(handbook, templates, tuple(sources), url, office)
+    sources = handout_sources(handbook, templates, url, office, cache_dir) if handouts else []
+    site = render(handbook, templates, tuple(sources), url, office, cache_dir)
     return dataclasses.replace(site, warnings=tuple(warnings))
 
 
@@ -86,6 +88,9 @@ class Project:
     use_directory_urls: bool = True
     office: Office | None = None
     """The office being built, if any (``--office``); its handbook goes to ``site/<slug>/``."""
+    loaded: list[Any] = field(default_factory=list, compare=False, repr=False)
+    """The MkDocs configuration read to make this project, kept for :func:`build_site` to use once (reading it
+    loads the theme and every plugin: a tenth of a second a time)."""
 
     @property
     def offices_dir(self) -> Path:
@@ -101,14 +106,21 @@ class Project:
 
     @property
     def cache_dir(self) -> Path:
-        """Where builds keep what they can reuse (the PDF handouts): ``.cache/handbook`` beside mkdocs.yml."""
-        return self.config_file.parent / ".cache" / "handbook"
+        """Where builds keep what they can reuse (PDF handouts, reading grades, compiled templates):
+        ``.cache/handbook`` beside mkdocs.yml."""
+        return self.cache_dir_of(self.config_file)
+
+    @staticmethod
+    def cache_dir_of(config_file: Path) -> Path:
+        return config_file.resolve().parent / ".cache" / "handbook"
 
     @classmethod
     def from_config(cls, config_file: Path) -> Project:
         """Read the paths from ``mkdocs.yml`` (with MkDocs's own rules for defaults and relative paths)."""
         config = load_mkdocs_config(config_file)
-        return cls.of(config, _handbook_plugin(config, config_file))
+        project = cls.of(config, _handbook_plugin(config, config_file))
+        project.loaded.append(config)
+        return project
 
     @classmethod
     def of(cls, config: Any, plugin: Any) -> Project:
@@ -116,12 +128,13 @@ class Project:
         return cls(Path(config.config_file_path).resolve(), Path(config.docs_dir), plugin.templates_dir(config),
                    Path(config.site_dir), config.site_url or None, bool(config.use_directory_urls))
 
-    def press(self) -> Press:
-        """The press for this project's handouts: cached beside mkdocs.yml, reading only the content's assets."""
+    def press(self, jobs: int | None = None) -> Press:
+        """The press for this project's handouts: cached beside mkdocs.yml, reading only the content's assets,
+        rendering ``jobs`` handouts at once (default: one per processor core)."""
         readable = [self.content_dir / "assets"]
         if self.office is not None:
             readable.append(self.office.root)
-        return Press(self.cache_dir / "handouts", self.content_dir, readable)
+        return Press(self.cache_dir / "handouts", self.content_dir, readable, jobs=jobs)
 
     def generate(self, *, handouts: bool = True) -> RenderedSite:
         """:func:`generate` for this project's folders and addresses.
@@ -131,7 +144,8 @@ class Project:
         another day gives the same bytes (https://reproducible-builds.org/specs/source-date-epoch/).
         """
         site = generate(self.content_dir, self.templates_dir, site_url=self.site_url,
-                        use_directory_urls=self.use_directory_urls, handouts=handouts, office=self.office)
+                        use_directory_urls=self.use_directory_urls, handouts=handouts, office=self.office,
+                        cache_dir=self.cache_dir)
         if not os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
             os.environ["SOURCE_DATE_EPOCH"] = str(site.source_date_epoch)
         return site
@@ -204,7 +218,11 @@ def build_site(project: Project, site: RenderedSite, *, strict: bool = False, ve
     from mkdocs.exceptions import MkDocsException
 
     with _mkdocs_logging(verbose) as collected, staged(project.site_dir) as staging:
-        config = load_mkdocs_config(project.config_file, site_dir=str(staging), strict=strict)
+        if project.loaded:
+            config = project.loaded.pop()  # read once already; a build changes it, so it serves one build
+            config.site_dir, config.strict = str(staging), strict
+        else:
+            config = load_mkdocs_config(project.config_file, site_dir=str(staging), strict=strict)
         plugin = _handbook_plugin(config, project.config_file)
         plugin.preloaded = site
         plugin.offline = offline
@@ -265,8 +283,9 @@ def build_office(config_file: Path, slug: str, site_dir: Path, *, strict: bool =
             problems = list(site.warnings)
             return OfficeResult(slug, name, False, f"{summarize(problems, 'warning')} (--strict)",
                                 format_plain(problems), time.monotonic() - start)
-        if site.handouts:
-            site, _ = make_handouts(site, project.press())
+        if site.handouts:  # one process per office already: its handouts are made one after another
+            press = project.press(jobs=1)
+            site, _ = make_handouts(site, press)
         build_site(project, site, strict=strict)
     except ContentError as error:
         return OfficeResult(slug, name, False, summarize(error.problems), format_plain(error.problems),

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import shutil
 import textwrap
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import jinja2
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -20,7 +23,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from .handouts import Handout, Press
+from .editorial import warm_up
+from .handouts import Handout, Press, PressRun, start_handouts
 from .load import YAML_SUFFIXES
 from .pipeline import MARKDOWN_EXTENSIONS, Project, make_handouts
 from .problems import ContentError, Problem, format_plain, summarize
@@ -28,6 +32,7 @@ from .render import PACKAGE_ASSETS, RenderedSite, themed
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 OFFLINE_SHIM = "assets/javascripts/iframe-worker-shim.js"
+PRUNE = "navigation.prune"
 
 
 def with_problems_shown(site: RenderedSite, problems: list[Problem]) -> RenderedSite:
@@ -75,6 +80,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         """Set by the ``handbook`` command, which has already generated the site and need not do it twice."""
         self.offline = False
         """Set by ``handbook build --offline``: the same as the ``offline`` option."""
+        self.warmed = False
+        self.pending: PressRun | None = None
+        """While previewing: the handouts being made in the background during this build."""
         self.press: Press | None = None
         """Kept across ``mkdocs serve`` rebuilds, so WeasyPrint starts once and unchanged handouts are reused."""
 
@@ -85,6 +93,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.pending = None
         if self.config.offline or self.offline:
             # What Material's offline plugin does, with its search shim shipped here instead of fetched from a
             # CDN: links to files, not folders, and Web Workers (refused on file://) run in an iframe.
@@ -117,6 +126,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         for key, value in themed(dict(config.theme.items()), site).items():
             if key != "name":
                 config.theme[key] = value
+        features = list(config.theme.get("features") or [])
+        if PRUNE not in features and "navigation.expand" not in features:
+            # Each page's sidebar then holds its own sub-section's pages, not every page in the handbook:
+            # the same navigation for a reader (see render.navigation), and no build time and page weight
+            # that grow with the square of the page count. (Material: prune does not go with expand.)
+            config.theme["features"] = [*features, PRUNE]
         if site.site_url:
             config.site_url = site.site_url
         if config.nav is None:
@@ -138,9 +153,28 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if site.handouts:
             if self.press is None:
                 self.press = project.press()
+            if self.serving and self.press.jobs > 1:
+                # While previewing, the changed handouts are made in the press's worker processes while MkDocs
+                # builds the pages here; on_post_build waits for them. The pages show sooner after a save.
+                self.pending = start_handouts(list(site.handouts), self.press)
+                ready = {h.path: self.press.cache_dir / f"{self.press.key(h)}.pdf" for h in site.handouts
+                         if h not in self.pending.pending}
+                return dataclasses.replace(site, static=dict(sorted({**site.static, **ready}.items())))
             site, report = make_handouts(site, self.press, _logged)
             log.info("Handouts: %s", report.summary())
         return site
+
+    def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        # The theme's templates, compiled once and kept (Jinja checks each against its source every build):
+        # compiling Material's few dozen templates is a good part of a small site's build.
+        if env.bytecode_cache is None:
+            folder = self._cache_dir(config) / "jinja" / "theme"
+            folder.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+        return env
+
+    def _cache_dir(self, config: MkDocsConfig) -> Path:
+        return Project.cache_dir_of(Path(config.config_file_path))
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         assert self.site is not None
@@ -157,15 +191,45 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         for src_uri, path in static.items():
             if files.get_file_from_path(src_uri) is None:
                 files.append(File.generated(config, src_uri, abs_src_path=str(path)))
+        for handout in self.pending.pending if self.pending else ():
+            if files.get_file_from_path(handout.path) is None:  # written in on_post_build, once made
+                files.append(File.generated(config, handout.path, content=b""))
         return files
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.pending is not None:
+            self._finish_handouts(Path(config.site_dir))
+        if self.serving and not self.warmed:
+            # While the editor reads the first preview: what grading a changed page will need.
+            self.warmed = True
+            threading.Thread(target=warm_up, name="handbook-warm-up", daemon=True).start()
         if not (self.config.offline or self.offline):
             return
         index = Path(config.site_dir) / "search" / "search_index.json"
         if index.is_file():  # inlined into a script, which a page opened from disk may load
             script = index.with_name("search_index.js")
             script.write_text(f"var __index = {index.read_text(encoding='utf-8')}", encoding="utf-8")
+
+    def _finish_handouts(self, site_dir: Path) -> None:
+        """Wait for the handouts started in on_config and put them in the built site (previewing only)."""
+        run, self.pending = self.pending, None
+        assert run is not None
+        try:
+            made, report = run.finish(_logged)
+        except ContentError as error:
+            for handout in run.pending:
+                (site_dir / handout.path).unlink(missing_ok=True)
+            log.error("Some PDF handouts could not be made; the pages are up to date, those handouts are not.\n"
+                      "%s\n%s", format_plain(error.problems, excerpts=True), summarize(error.problems))
+            return
+        for handout in run.pending:
+            shutil.copyfile(made[handout.path], site_dir / handout.path)
+        log.info("Handouts: %s", report.summary())
+
+    def on_shutdown(self) -> None:
+        if self.press is not None:  # its worker processes, kept across the rebuilds of `mkdocs serve`
+            self.press.close()
+            self.press = None
 
     def on_serve(self, server, /, *, config: MkDocsConfig, builder):  # type: ignore[no-untyped-def]
         # docs_dir (the content) and mkdocs.yml are watched by MkDocs itself.
