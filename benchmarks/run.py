@@ -1,11 +1,12 @@
 """Measure the handbook generator against plain MkDocs at 50, 500 and 2,000 pages; print a table and ratios.
 
-    python benchmarks/run.py                        # everything, about half an hour on 2 cores
+    python benchmarks/run.py                        # everything, about 40 minutes on 2 cores
     python benchmarks/run.py --pages 50 500 --runs 3 --offices 8
     python benchmarks/run.py --only generator build # a part: generator build mkdocs handouts offices serve
 
 For each size it writes a synthetic handbook (benchmarks/synthetic.py: the default handbook grown to N pages
-of every kind), then measures, each figure the median of --runs runs in fresh processes:
+of every kind), then measures, each figure the median of --runs runs (--runs-large at 2,000 pages and
+more) in fresh processes, (b) and (c) taking turns so that a machine's drift touches both alike:
 
 (a) generator   the generator stage alone (load, validate, review, render the Markdown; no MkDocs), on a
                 first run (no cache) and on a rebuild (the reading grades cached), with the peak memory;
@@ -24,6 +25,8 @@ and once, on the default handbook:
 
 Peak memory is the largest resident set of the measured process (`wait4`). A build runs once untimed first,
 so the figures are for a rebuild, as an editor meets them; the generator's first-run figure shows a cold one.
+Every process runs with Python's bytecode cache on, as on a user's machine (PYTHONDONTWRITEBYTECODE, set
+on some build machines, would make each process compile our package from source again).
 It prints; it never fails. Numbers depend on the machine: compare runs on the same one.
 """
 
@@ -81,7 +84,7 @@ def medians(runs: int, once: Callable[[], tuple[float, float]]) -> tuple[float, 
 def stage_in_fresh_process(root: Path, cached: bool) -> dict[str, float]:
     """(a) in a new interpreter: each stage's seconds, and the process's peak memory."""
     command = [PYTHON, str(Path(__file__)), "--stage", str(root), *(["--cached"] if cached else [])]
-    _, memory, stderr = run(command, root)
+    _, memory, stderr = run(command, root, environment())
     figures = json.loads(stderr.strip().splitlines()[-1])
     figures["memory"] = memory
     return figures
@@ -116,7 +119,7 @@ def stage(root: Path, cached: bool) -> None:
 
 
 def handouts_in_fresh_process(root: Path) -> dict[str, float]:
-    _, _, stderr = run([PYTHON, str(Path(__file__)), "--handouts", str(root)], root)
+    _, _, stderr = run([PYTHON, str(Path(__file__)), "--handouts", str(root)], root, environment())
     return json.loads(stderr.strip().splitlines()[-1])
 
 
@@ -162,9 +165,15 @@ def with_prune(export: Path) -> Path:
     return pruned
 
 
+def environment() -> dict[str, str]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def measure_size(pages: int, runs: int, only: set[str], temp: Path) -> dict[str, object]:
     root = make_handbook(temp / f"handbook-{pages}", pages)
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = environment()
     handbook = [str(BIN / "handbook")]
     row: dict[str, object] = {"pages": pages}
     print(f"  {pages} pages: ", end="", flush=True)
@@ -174,21 +183,27 @@ def measure_size(pages: int, runs: int, only: set[str], temp: Path) -> dict[str,
         row["generator"] = {key: statistics.median(r[key] for r in again) for key in again[0]}
         row["generator_first"] = {key: statistics.median(r[key] for r in first) for key in first[0]}
         print("generator ", end="", flush=True)
+    commands: dict[str, tuple[list[str], Path]] = {}
     if "build" in only:
         run([*handbook, "build", "--no-pdf"], root, env)  # the first build fills the caches
-        row["build"] = medians(runs, lambda: run([*handbook, "build", "--no-pdf"], root, env)[:2])
-        print("build ", end="", flush=True)
+        commands["build"] = ([*handbook, "build", "--no-pdf"], root)
     if "mkdocs" in only:
         export = temp / f"export-{pages}"
         run([*handbook, "export", "--no-pdf", str(export)], root, env)
         mkdocs = [str(BIN / "mkdocs"), "build", "-q"]
-        row["mkdocs"] = medians(runs, lambda: run(mkdocs, export, env)[:2])
-        print("mkdocs ", end="", flush=True)
-        pruned = with_prune(export)
-        row["mkdocs_prune"] = medians(runs, lambda: run(mkdocs, pruned, env)[:2])
-        print("mkdocs+prune ", end="", flush=True)
+        commands["mkdocs"] = (mkdocs, export)
+        commands["mkdocs_prune"] = (mkdocs, with_prune(export))
+    results: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+    for _ in range(runs):  # in turns: (b), (c), (c+), (b), (c), (c+), ...
+        for name, (command, cwd) in commands.items():
+            results[name].append(run(command, cwd, env)[:2])
+    for name, figures in results.items():
+        row[name] = (statistics.median(f[0] for f in figures), max(f[1] for f in figures))
+    if commands:
+        print(" ".join(commands), end=" ", flush=True)
+    if "mkdocs" in only:
         shutil.rmtree(export)
-        shutil.rmtree(pruned)
+        shutil.rmtree(commands["mkdocs_prune"][1])
     if "handouts" in only:
         results = [handouts_in_fresh_process(root) for _ in range(runs)]
         row["handouts"] = {key: (statistics.median(r[key] for r in results) if isinstance(results[0][key], float)
@@ -202,7 +217,7 @@ def measure_size(pages: int, runs: int, only: set[str], temp: Path) -> dict[str,
 def measure_offices(offices: int, runs: int, temp: Path) -> dict[str, tuple[float, float]]:
     root = make_handbook(temp / "offices", 0)
     add_offices(root, offices)
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = environment()
     cores = os.cpu_count() or 1
     figures = {}
     for label, extra in (("PDFs, empty cache", []), ("--no-pdf", ["--no-pdf"])):
@@ -226,7 +241,8 @@ def measure_serve(runs: int, temp: Path) -> tuple[list[float], str]:
     root = make_handbook(temp / "serve", 0)
     port = free_port()
     server = subprocess.Popen([str(BIN / "handbook"), "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=root,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+                              env=environment(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True)
     url = f"http://127.0.0.1:{port}/handbook/get-ready/"
     page_file = root / "content" / "checklists" / "get-ready.yml"
     original = page_file.read_text(encoding="utf-8")
@@ -291,9 +307,11 @@ def _serve_over_http(url: str, page_file: Path, original: str, runs: int) -> lis
     return times
 
 
-def report(rows: list[dict], offices: dict | None, office_count: int, serve: tuple | None, runs: int) -> None:
+def report(rows: list[dict], offices: dict | None, office_count: int, serve: tuple | None, runs: int,
+           large: int) -> None:
     cores = os.cpu_count() or 1
-    print(f"\nPython {sys.version.split()[0]}, {cores} cores; medians of {runs} runs\n")
+    print(f"\nPython {sys.version.split()[0]}, {cores} cores; medians of {runs} runs ({large} at 2,000 pages and for "
+          f"the offices)\n")
 
     def line(label: str, cell: Callable[[dict], str]) -> None:
         cells = []
@@ -302,11 +320,11 @@ def report(rows: list[dict], offices: dict | None, office_count: int, serve: tup
                 cells.append(cell(row))
             except KeyError:
                 cells.append("-")
-        print(f"{label:<44}" + "".join(f"{c:>14}" for c in cells))
+        print(f"{label:<44}" + "".join(f"{c:>16}" for c in cells))
 
     if rows:
         line("pages", lambda r: str(r["pages"]))
-        print("-" * (44 + 14 * len(rows)))
+        print("-" * (44 + 16 * len(rows)))
         line("(a) generator stage, rebuild", lambda r: f"{r['generator']['total']:.3f} s")
         line("      load / validate", lambda r: f"{r['generator']['load']:.2f} / {r['generator']['validate']:.2f}")
         line("      review / render", lambda r: f"{r['generator']['review']:.2f} / {r['generator']['render']:.2f}")
@@ -320,8 +338,8 @@ def report(rows: list[dict], offices: dict | None, office_count: int, serve: tup
         line("(b) / (c)", lambda r: f"{r['build'][0] / r['mkdocs'][0]:.2f}")
         line("(c+) plain mkdocs, navigation.prune added", lambda r: f"{r['mkdocs_prune'][0]:.2f} s")
         line("(b) / (c+)", lambda r: f"{r['build'][0] / r['mkdocs_prune'][0]:.2f}")
-        line("(d) handouts, cold (count, workers)",
-             lambda r: f"{r['handouts']['cold']:.1f} s ({r['handouts']['count']:.0f}, {r['handouts']['jobs']:.0f})")
+        line("(d) handouts, cold (count; workers)",
+             lambda r: f"{r['handouts']['cold']:.1f} s ({r['handouts']['count']:.0f}; {r['handouts']['jobs']:.0f})")
         line("(d) handouts, warm (rendered)",
              lambda r: f"{r['handouts']['warm']:.3f} s ({r['handouts']['warm_rendered']:.0f})")
         line("(d) one checklist changed (rendered)",
@@ -344,7 +362,8 @@ def report(rows: list[dict], offices: dict | None, office_count: int, serve: tup
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, nargs="+", default=[50, 500, 2000])
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs-large", type=int, default=3, help="runs at 2,000 pages and more")
     parser.add_argument("--offices", type=int, default=20)
     parser.add_argument("--only", nargs="+", choices=PARTS, default=list(PARTS))
     parser.add_argument("--stage", type=Path, help=argparse.SUPPRESS)
@@ -360,10 +379,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="handbook-bench-") as name:
         temp = Path(name)
         per_size = only & {"generator", "build", "mkdocs", "handouts"}
-        rows = [measure_size(pages, args.runs, per_size, temp) for pages in args.pages] if per_size else []
-        offices = measure_offices(args.offices, args.runs, temp) if "offices" in only else None
+        rows = [measure_size(pages, args.runs if pages < 2000 else min(args.runs, args.runs_large), per_size, temp)
+                for pages in args.pages] if per_size else []
+        offices = measure_offices(args.offices, min(args.runs, args.runs_large), temp) if "offices" in only else None
         serve = measure_serve(max(args.runs, 5), temp) if "serve" in only else None
-    report(rows, offices, args.offices, serve, args.runs)
+    report(rows, offices, args.offices, serve, args.runs, min(args.runs, args.runs_large))
 
 
 if __name__ == "__main__":

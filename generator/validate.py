@@ -173,7 +173,7 @@ def _check_packet(doc: Document, known_ids: set[str], pages: dict[str, PageEntry
             printable = sorted(e.id for e in pages.values() if is_printable(e.page))
             problems.append(doc.problem(("packet", i), f'no page has the id "{page_id}"',
                                         _did_you_mean(page_id, printable,
-                                                      f"the printable pages are: {', '.join(printable)}")))
+                                                      f"the printable pages are: {_listing(printable)}")))
         elif entry is not None and not is_printable(entry.page):
             problems.append(doc.problem(("packet", i), f'"{page_id}" is not printable, so it has no handout '
                                         "to put in the packet",
@@ -352,6 +352,13 @@ def _describe(value: Any, raw: str | None) -> str:
     if isinstance(value, dict):
         return "a set of fields"
     return type(value).__name__
+
+
+def _listing(items: list[str], limit: int = 12) -> str:
+    """Items for a hint, at most ``limit`` of them: a hint of hundreds of ids helps no one."""
+    if len(items) <= limit:
+        return ", ".join(items)
+    return f"{', '.join(items[:limit])} and {len(items) - limit} more"
 
 
 def _did_you_mean(word: Any, choices: Iterable[str], otherwise: str) -> str:

@@ -260,3 +260,16 @@ def test_a_packet_made_again_from_kept_parts_is_the_same_packet(tmp_path: Path) 
     assert again != first
     assert again == project.press(jobs=1).render(changed)
     assert "Your " in " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(again)).pages)
+
+
+def test_a_hint_in_a_large_handbook_names_a_few_pages_not_all(tmp_path: Path) -> None:
+    root = copy_handbook(tmp_path / "handbook")
+    _grow(root, 60)  # 20 more checklists: 24 printable pages in all
+    settings = root / "content" / "handbook.yml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("  - get-ready\n", "  - the-big-list\n", 1),
+                        encoding="utf-8")
+    result = handbook("check", "--no-pdf", cwd=root)
+    assert result.returncode == 1
+    hint = next(line for line in result.stdout.splitlines() if "the printable pages are" in line)
+    assert re.search(r" and \d+ more$", hint), hint
+    assert len(hint) < 400
