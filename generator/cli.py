@@ -46,6 +46,11 @@ def _project(config_file: Path, office: str | None = None) -> Project:
         project = Project.from_config(config_file)
     except SetupError as error:
         _fail_setup(error)
+    return _with_office(project, office)
+
+
+def _with_office(project: Project, office: str | None) -> Project:
+    """``project`` building ``office``'s handbook, if one is given (its problems printed, exit 1)."""
     try:
         return project.with_office(office)
     except ContentError as error:
@@ -199,11 +204,7 @@ def _build(base: Project, strict: bool, verbose: bool, no_pdf: bool, office: str
     if all_offices:
         _build_all(base, strict=strict, handouts=not no_pdf, jobs=jobs)
         return
-    try:
-        project = base.with_office(office)
-    except ContentError as error:
-        _report(error.problems)
-        sys.exit(1)
+    project = _with_office(base, office)
     try:
         site = _generate(project, strict=strict, handouts=not no_pdf, jobs=jobs)
         out = build_site(project, site, strict=strict, verbose=verbose, offline=offline)

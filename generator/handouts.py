@@ -304,8 +304,8 @@ class Press:
     the package's fonts; anything else, and anything on the network, is refused.
     """
 
-    def __init__(self, cache_dir: Path, base_dir: Path, readable: Iterable[Path] = (), jobs: int | None = None,
-                 epoch: int | None = None) -> None:
+    def __init__(self, cache_dir: Path, base_dir: Path, readable: Iterable[Path] = (),
+                 jobs: int | None = None) -> None:
         self.cache_dir = cache_dir
         self.base_dir = base_dir
         self.base_url = f"{base_dir.resolve().as_uri()}/"
@@ -314,7 +314,7 @@ class Press:
         self.jobs = jobs or os.cpu_count() or 1
         """How many handouts to render at once: each in a worker process of its own, started once and kept
         (with WeasyPrint loaded and its fonts read) for the press's lifetime."""
-        self.epoch = source_date_epoch() if epoch is None else epoch
+        self.epoch = source_date_epoch()
         self._pool: Any = None
         self._fingerprint = self._environment_fingerprint()
         self._weasy: Any = None
@@ -346,9 +346,13 @@ class Press:
             self._keys[handout] = digest.hexdigest()[:32]
         return self._keys[handout]
 
+    def path(self, handout: Handout) -> Path:
+        """Where this handout's PDF, as it is now, is kept in the cache (made or not yet)."""
+        return self.cache_dir / f"{self.key(handout)}.pdf"
+
     def cached(self, handout: Handout) -> Path | None:
         """The cached PDF for this handout as it is now, if an earlier build made it."""
-        path = self.cache_dir / f"{self.key(handout)}.pdf"
+        path = self.path(handout)
         return path if path.is_file() else None
 
     def _start(self) -> None:
@@ -419,7 +423,7 @@ class Press:
         if cached is not None:
             self._used.add(cached)
             return cached
-        target = self.cache_dir / f"{self.key(handout)}.pdf"
+        target = self.path(handout)
         self.store(self.render(handout), target)
         self._used.add(target)
         return target
@@ -464,8 +468,8 @@ class Press:
         if self.jobs <= 1 or len(handouts) <= 1:
             return self._one_by_one(handouts)
         pool = self._workers()
-        futures = [pool.submit(_render_in_worker, handout, str(self.cache_dir / f"{self.key(handout)}.pdf"),
-                               self.epoch) for handout in handouts]
+        futures = [pool.submit(_render_in_worker, handout, str(self.path(handout)), self.epoch)
+                   for handout in handouts]
         return self._collect(handouts, futures)
 
     def _one_by_one(self, handouts: list[Handout]) -> Iterator[tuple[Handout, list[Problem]]]:
@@ -482,7 +486,7 @@ class Press:
             for handout, future in zip(handouts, futures, strict=True):
                 problems = future.result()
                 if not problems:
-                    self._used.add(self.cache_dir / f"{self.key(handout)}.pdf")
+                    self._used.add(self.path(handout))
                 yield handout, problems
         finally:
             for future in futures:

@@ -28,7 +28,7 @@ from .handouts import Handout, Press, PressRun, start_handouts
 from .load import YAML_SUFFIXES
 from .pipeline import MARKDOWN_EXTENSIONS, Project, make_handouts
 from .problems import ContentError, Problem, format_plain, summarize
-from .render import PACKAGE_ASSETS, RenderedSite, themed
+from .render import PACKAGE_ASSETS, RenderedSite, bytecode_cache, themed
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 OFFLINE_SHIM = "assets/javascripts/iframe-worker-shim.js"
@@ -157,8 +157,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 # While previewing, the changed handouts are made in the press's worker processes while MkDocs
                 # builds the pages here; on_post_build waits for them. The pages show sooner after a save.
                 self.pending = start_handouts(list(site.handouts), self.press)
-                ready = {h.path: self.press.cache_dir / f"{self.press.key(h)}.pdf" for h in site.handouts
-                         if h not in self.pending.pending}
+                ready = {h.path: self.press.path(h) for h in site.handouts if h not in self.pending.pending}
                 return dataclasses.replace(site, static=dict(sorted({**site.static, **ready}.items())))
             site, report = make_handouts(site, self.press, _logged)
             log.info("Handouts: %s", report.summary())
@@ -168,13 +167,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         # The theme's templates, compiled once and kept (Jinja checks each against its source every build):
         # compiling Material's few dozen templates is a good part of a small site's build.
         if env.bytecode_cache is None:
-            folder = self._cache_dir(config) / "jinja" / "theme"
-            folder.mkdir(parents=True, exist_ok=True)
-            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+            env.bytecode_cache = bytecode_cache(Project.cache_dir_of(Path(config.config_file_path)), "theme")
         return env
-
-    def _cache_dir(self, config: MkDocsConfig) -> Path:
-        return Project.cache_dir_of(Path(config.config_file_path))
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         assert self.site is not None

@@ -209,8 +209,7 @@ def make_environment(templates_dirs: Path | list[Path], language: str = "en",
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        # compiled templates kept between builds (Jinja compares each with its source before using it)
-        bytecode_cache=_bytecode_cache(cache_dir),
+        bytecode_cache=bytecode_cache(cache_dir, "handbook"),
     )
     del env.filters["safe"]
     env.filters.update(inline=_escaped(lambda text: inline(unlink(text, hidden))),
@@ -239,10 +238,12 @@ class _Sandbox(SandboxedEnvironment):
         return verdict
 
 
-def _bytecode_cache(cache_dir: Path | None) -> jinja2.BytecodeCache | None:
+def bytecode_cache(cache_dir: Path | None, name: str) -> jinja2.BytecodeCache | None:
+    """Compiled templates kept in ``cache_dir/jinja/<name>`` between builds (Jinja compares each with its
+    source before using it); one folder per kind of environment, as compiled code depends on its settings."""
     if cache_dir is None:
         return None
-    folder = cache_dir / "jinja" / "handbook"
+    folder = cache_dir / "jinja" / name
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
