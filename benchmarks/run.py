@@ -250,30 +250,27 @@ def measure_serve(runs: int, temp: Path) -> tuple[list[float], str]:
         try:
             from playwright.sync_api import sync_playwright
         except ImportError:
-            return _serve_over_http(url, page_file, original, runs), "text fetched over HTTP (no Playwright)"
+            from urllib.request import urlopen
+
+            def fetch() -> str:
+                return urlopen(url).read().decode()
+
+            def shown(marker: str) -> None:
+                while marker not in fetch():
+                    time.sleep(0.02)
+
+            return _time_saves(fetch, shown, page_file, original, runs), "text fetched over HTTP (no Playwright)"
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 **({"executable_path": "/usr/bin/chromium"} if Path("/usr/bin/chromium").exists() else {}))
             page = browser.new_page()
-            deadline = time.monotonic() + 120
-            while True:
-                try:
-                    page.goto(url)
-                    break
-                except Exception:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.5)
-            times = []
-            for n in range(runs):
-                marker = f"Benchmark edit {n}"
-                time.sleep(1.5)  # let the watcher settle after the last rebuild
-                started = time.perf_counter()
-                page_file.write_text(original.replace("\ntitle: ", f"\ntitle: {marker} - ", 1), encoding="utf-8")
+
+            def in_browser(marker: str) -> None:
                 page.wait_for_function(f"document.querySelector('h1') && "
                                        f"document.querySelector('h1').textContent.includes({json.dumps(marker)})",
                                        timeout=60_000, polling=20)
-                times.append(time.perf_counter() - started)
+
+            times = _time_saves(lambda: page.goto(url), in_browser, page_file, original, runs)
             browser.close()
         return times, "in headless Chromium, reloaded by the preview's live reload"
     finally:
@@ -283,26 +280,26 @@ def measure_serve(runs: int, temp: Path) -> tuple[list[float], str]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def _serve_over_http(url: str, page_file: Path, original: str, runs: int) -> list[float]:
-    from urllib.request import urlopen
-
+def _time_saves(open_page: Callable[[], object], shown: Callable[[str], None], page_file: Path, original: str,
+                runs: int) -> list[float]:
+    """Open the page once the server answers (within two minutes), then, ``runs`` times, save a new title
+    and time how long until ``shown`` sees it."""
     deadline = time.monotonic() + 120
     while True:
         try:
-            urlopen(url).read()
+            open_page()
             break
-        except OSError:
+        except Exception:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.5)
     times = []
     for n in range(runs):
         marker = f"Benchmark edit {n}"
-        time.sleep(1.5)
+        time.sleep(1.5)  # let the watcher settle after the last rebuild
         started = time.perf_counter()
         page_file.write_text(original.replace("\ntitle: ", f"\ntitle: {marker} - ", 1), encoding="utf-8")
-        while marker not in urlopen(url).read().decode():
-            time.sleep(0.02)
+        shown(marker)
         times.append(time.perf_counter() - started)
     return times
 
