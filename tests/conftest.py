@@ -5,8 +5,11 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -66,6 +69,19 @@ def handbook(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 def mkdocs(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     return run(sys.executable, "-m", "mkdocs", *args, cwd=cwd)
+
+
+def kill_build_when(root: Path, ready: Callable[[], bool]) -> None:
+    """Start ``handbook build`` in ``root`` and kill it outright (SIGKILL, as a power cut would) as soon as
+    ``ready()`` holds; fail if the build ends first."""
+    process = subprocess.Popen([sys.executable, "-m", "generator", "build"], cwd=root,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not ready() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.002)
+    assert process.poll() is None, "the build finished before it could be killed"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
 
 
 def tree_digest(folder: Path) -> dict[str, str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import REPO, handbook, mkdocs, run, tree_digest
+from .conftest import REPO, handbook, kill_build_when, mkdocs, run, tree_digest
 
 
 def page_ids(content: Path) -> set[str]:
@@ -197,24 +197,13 @@ def test_console_script_is_installed() -> None:
 
 
 def test_a_killed_build_leaves_the_site_and_the_next_build_cleans_up(project: Path) -> None:
-    import signal
-    import subprocess
-    import time
-
     assert handbook("build", cwd=project).returncode == 0
     before = tree_digest(project / "site")
     page = project / "content" / "index.yml"
     assert "summary: Your guide" in page.read_text()
     page.write_text(page.read_text().replace("summary: Your guide", "summary: Every checklist prints; your guide"))
-    process = subprocess.Popen([sys.executable, "-m", "generator", "build"], cwd=project,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     # Kill it while its staging folder exists: MkDocs is writing the new site there.
-    deadline = time.monotonic() + 60
-    while not list(project.glob(".site-staging-*")) and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.002)
-    assert process.poll() is None, "the build finished before it could be killed"
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    kill_build_when(project, lambda: bool(list(project.glob(".site-staging-*"))))
     assert tree_digest(project / "site") == before
     # The next build finishes the job and removes what the killed one left.
     assert handbook("build", cwd=project).returncode == 0

@@ -6,7 +6,6 @@ import gzip
 import json
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -18,7 +17,7 @@ import yaml
 from generator.models import PAGE_KINDS
 from generator.schema import schema_texts
 
-from .conftest import REPO, copy_handbook, handbook, tree_digest
+from .conftest import REPO, copy_handbook, handbook, kill_build_when, tree_digest
 
 
 def test_committed_schemas_match_the_models() -> None:
@@ -99,15 +98,8 @@ def test_a_build_killed_while_making_handouts_leaves_the_site(tmp_path: Path) ->
     root = copy_handbook(tmp_path / "handbook")
     assert handbook("build", "--no-pdf", cwd=root).returncode == 0
     before = tree_digest(root / "site")
-    process = subprocess.Popen([sys.executable, "-m", "generator", "build"], cwd=root,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     cache = root / ".cache" / "handbook" / "handouts"
-    deadline = time.monotonic() + 60
-    while not list(cache.glob("*.pdf")) and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.005)
-    assert process.poll() is None, "the build finished before it could be killed"
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    kill_build_when(root, lambda: bool(list(cache.glob("*.pdf"))))
     assert tree_digest(root / "site") == before
     result = handbook("build", cwd=root)
     assert result.returncode == 0, result.stdout + result.stderr
