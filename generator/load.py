@@ -272,6 +272,10 @@ _SYNTAX_EXPLANATIONS: list[tuple[re.Pattern[str], str, str | None]] = [
     (re.compile(r"found character '([@`])' that cannot start any token"),
      "a value cannot start with {0} in YAML",
      'put the whole text in quotes: "{0}example"'),
+    # PyYAML 6.0.3 and later stop at a nesting depth of their own, before our own limit is reached.
+    (re.compile(r"exceeded maximum nesting depth"),
+     f"the data is nested more than {MAX_DEPTH} levels deep",
+     "handbook pages need only a few levels; check the indentation"),
     (re.compile(r"found unknown escape character"),
      "a backslash in double quotes starts an escape, and this one is unknown",
      "use single quotes around text that contains backslashes, or write \\\\ for one backslash"),
