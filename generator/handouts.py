@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-import jinja2
 import markdown
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
@@ -39,13 +38,13 @@ from .problems import ContentError, Problem
 from .render import (
     CHANNEL_LABELS,
     PACKAGE_ASSETS,
+    TemplateRuns,
     contact_lines,
-    escape_html,
     make_environment,
     message_markdown,
-    template_problem,
 )
 from .strings import translate
+from .text import escape_html, is_safe_url
 from .validate import SETTINGS_FILE, Handbook
 
 HANDOUTS_DIR = "handouts"
@@ -70,8 +69,6 @@ CACHE_FORMAT = "1"
 # Cached PDFs unused for this long are deleted at the end of a build.
 CACHE_DAYS = 30
 PDF_OPTIONS: dict[str, Any] = {"pdf_forms": True, "pdf_variant": "pdf/ua-1"}
-
-_WEB_LINK = re.compile(r"^(?:https?:|mailto:|tel:)", re.IGNORECASE)
 
 
 # --- print HTML --------------------------------------------------------------------------------------------
@@ -127,7 +124,7 @@ class _PrintLinks(Treeprocessor):
     def run(self, root: ElementTree.Element) -> None:
         for link in root.iter("a"):
             href = link.get("href", "")
-            if _WEB_LINK.match(href):
+            if is_safe_url(href) and ":" in href.split("/")[0]:  # to the web, email or phone
                 continue
             target, _, anchor = href.partition("#")
             address = self.url(target.rsplit("/", 1)[-1].removesuffix(".md")) if target.endswith(".md") else None
@@ -207,38 +204,29 @@ def handout_sources(handbook: Handbook, templates_dir: Path | list[Path], url: C
         "channel_label": CHANNEL_LABELS,
     }
     printable = handbook.printable
-    problems: list[Problem] = []
+    folders = [templates_dir] if isinstance(templates_dir, Path) else templates_dir
+    run = TemplateRuns(env, folders)
+    run.load([PAGE_TEMPLATE])
     handouts: dict[str, Handout] = {}
-    try:
-        template = env.get_template(PAGE_TEMPLATE)
-    except jinja2.TemplateError as error:
-        raise ContentError([template_problem(error, templates_dir, PAGE_TEMPLATE)]) from None
     for entry in printable:
-        try:
-            html = template.render(
-                shared, id=entry.id, page=entry.page, url=url(entry.id),
-                sources=[handbook.sources[source] for source in entry.page.sources],
-            )
-        except jinja2.TemplateError as error:
-            problems.append(template_problem(error, templates_dir, PAGE_TEMPLATE, entry.id))
+        html = run(PAGE_TEMPLATE, entry.id, shared, id=entry.id, page=entry.page, url=url(entry.id),
+                   sources=[handbook.sources[source] for source in entry.page.sources])
+        if html is None:
             continue
         one_page = entry.page.kind == "checklist"
         file, line = entry.doc.file, entry.doc.key_spot(("groups",)).line if one_page else 0
         if getattr(entry.doc, "patch_file", None):  # an office's patch changed it: that is the file to edit
             file, line = entry.doc.patch_file, 0
         handouts[entry.id] = Handout(entry.id, entry.page.title, html, file, line, one_page)
-    if problems:
-        raise ContentError(problems)
+    run.raise_problems()
     result = list(handouts.values())
     if settings.packet:
         chosen = [handbook.pages[page_id] for page_id in settings.packet]
-        try:
-            cover = env.get_template(COVER_TEMPLATE).render(
-                shared, id=PACKET_ID, url=url("index"),
-                contents=[(entry, url(entry.id)) for entry in chosen],
-            )
-        except jinja2.TemplateError as error:
-            raise ContentError([template_problem(error, templates_dir, COVER_TEMPLATE, "packet")]) from None
+        run.load([COVER_TEMPLATE])
+        cover = run(COVER_TEMPLATE, "packet", shared, id=PACKET_ID, url=url("index"),
+                    contents=[(entry, url(entry.id)) for entry in chosen])
+        run.raise_problems()
+        assert cover is not None
         settings_file = handbook.content_dir / f"{SETTINGS_FILE}.yml"
         title = translate(settings.language, "Workshop packet: {title}").format(title=settings.title)
         result.append(Handout(PACKET_ID, title, cover, settings_file,
@@ -409,6 +397,8 @@ class Press:
             document = None
         finally:
             logger.removeHandler(collector)
+        if document is not None:
+            _drop_unsafe_links(document)
         if collector.messages:
             raise ContentError([Problem(handout.file, handout.line, 1 if handout.line else 0,
                                         f"the handout {handout.path} could not be made: {message}",
@@ -529,6 +519,15 @@ class Press:
         for path in self.cache_dir.glob("*.part"):  # left by a build that was stopped while writing
             if now - path.stat().st_mtime > 3600:
                 path.unlink(missing_ok=True)
+
+
+def _drop_unsafe_links(document: Any) -> None:
+    """Keep only links to the web, email, phone and within the handout: a link an office's template wrote as
+    raw HTML (``<a href="javascript:…">``) or a file to attach (``rel=attachment``) never reaches the PDF."""
+    document.metadata.attachments[:] = []
+    for page in document.pages:
+        page.links[:] = [link for link in page.links
+                         if link[0] == "internal" or (link[0] == "external" and is_safe_url(str(link[1])))]
 
 
 class PressRun:

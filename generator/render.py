@@ -7,7 +7,6 @@ where the results go. Templates are compiled once per environment and reused for
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,12 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from .models import Phase, Source
 from .problems import ContentError, Problem
+from .sandbox import LimitedSandbox, TemplateLimit
 from .strings import date_in, translate, translator
+from .text import block, escape_attribute, escape_html, inline
 from .validate import HOME_PAGE, KIND_ORDER, Handbook, PageEntry, placeholders_in
 
 HOME_LABEL = "Home"
@@ -47,35 +47,6 @@ CHANNEL_LABELS = {
     "in person": "What to say in person",
     "text message": "Text message",
 }
-
-# Markdown syntax that Python-Markdown would pass through as raw HTML: a "<" that starts a tag, comment or
-# declaration. Autolinks such as <https://example.org> stay, as they are Markdown, not HTML.
-_RAW_HTML = re.compile(r"<(?!(?:https?|mailto):[^\s<>]*>)(?=[A-Za-z/!?])")
-
-
-def escape_html(text: str) -> str:
-    """Show any HTML in editors' text as written instead of letting it into the page.
-
-    "{" becomes an entity too: Python-Markdown's attr_list would read "{: onclick=... }" (or any "{...}"
-    ending a line) as attributes for the element, not as text.
-    """
-    return _RAW_HTML.sub("&lt;", text).replace("{", "&#123;")
-
-
-def escape_attribute(text: str) -> str:
-    """Text for places MkDocs and Material print without escaping (titles, nav, meta tags)."""
-    return html.escape(" ".join(text.split()), quote=True)
-
-
-def inline(text: str) -> str:
-    """Text for one line of Markdown (a heading, a list item): whitespace folded, HTML shown as text."""
-    return escape_html(" ".join(text.split()))
-
-
-def block(text: str) -> str:
-    """Markdown paragraphs: line endings normalised, HTML shown as text."""
-    return escape_html(text.replace("\r\n", "\n").strip())
-
 
 human_date = date_in("en")
 """``1 November 2026``: the same on every machine, whatever its locale."""
@@ -191,25 +162,29 @@ def contact_lines(contact: Any) -> list[tuple[str, str, str | None]]:
     return lines
 
 
+CACHE_NAME = "handbook-2"
+"""The compiled templates' cache folder: a new name whenever :mod:`generator.sandbox` compiles differently."""
+
+
 def make_environment(templates_dirs: Path | list[Path], language: str = "en",
                      hidden: frozenset[str] = frozenset(), cache_dir: Path | None = None) -> jinja2.Environment:
     """The Jinja environment for our templates, and for any an office adds (the first folder wins).
 
-    Every template runs in Jinja's sandbox (no reaching Python internals) with autoescaping on, and without
-    the ``safe`` filter: text only reaches a page through a filter that escapes it. Strict about undefined
-    names. Compiled templates are cached by the environment, so each is compiled once. ``t`` translates the
-    templates' own words into ``language`` (see :mod:`generator.strings`), and dates are written its way.
-    Links to ``hidden`` pages become plain text.
+    Every template runs in Jinja's sandbox (no reaching Python internals), within limits of size and time
+    (:mod:`generator.sandbox`), with autoescaping on, and without the ``safe`` filter: text only reaches a
+    page through a filter that escapes it. Strict about undefined names. Compiled templates are cached by
+    the environment, so each is compiled once. ``t`` translates the templates' own words into ``language``
+    (see :mod:`generator.strings`), and dates are written its way. Links to ``hidden`` pages become plain text.
     """
     folders = [templates_dirs] if isinstance(templates_dirs, Path) else templates_dirs
-    env = _Sandbox(
+    env = LimitedSandbox(
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(folder)) for folder in folders]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        bytecode_cache=bytecode_cache(cache_dir, "handbook"),
+        bytecode_cache=bytecode_cache(cache_dir, CACHE_NAME),
     )
     del env.filters["safe"]
     env.filters.update(inline=_escaped(lambda text: inline(unlink(text, hidden))),
@@ -220,22 +195,6 @@ def make_environment(templates_dirs: Path | list[Path], language: str = "en",
                        placeholders=_on_escaped(highlight_placeholders), human_date=date_in(language))
     env.globals.update(t=translator(language), tel=tel_uri)
     return env
-
-
-class _Sandbox(SandboxedEnvironment):
-    """Jinja's sandbox, remembering its verdict on each kind of object's attribute: Jinja decides by the
-    object's type and the attribute's name alone, and a page asks about the same few thousands of times."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._verdicts: dict[tuple[type, str], bool] = {}
-
-    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        key = (type(obj), attr)
-        verdict = self._verdicts.get(key)
-        if verdict is None:
-            verdict = self._verdicts[key] = super().is_safe_attribute(obj, attr, value)
-        return verdict
 
 
 def bytecode_cache(cache_dir: Path | None, name: str) -> jinja2.BytecodeCache | None:
@@ -279,6 +238,45 @@ def _phase_nav(entries: list[PageEntry], language: str) -> list[Any]:
              [link for link, e in zip(links, entries, strict=True) if e.page.kind == kind]} for kind in kinds]
 
 
+class TemplateRuns:
+    """Renders templates, turning anything that goes wrong into a problem naming the template and line.
+
+    Every failure is collected (call :meth:`raise_problems` at the end). A template that broke a limit of
+    :mod:`generator.sandbox` is not run again for the pages after: it would break it for each, slowly.
+    """
+
+    def __init__(self, env: jinja2.Environment, folders: list[Path]) -> None:
+        self.env = env
+        self.folders = folders
+        self.problems: list[Problem] = []
+        self.stopped: set[str] = set()
+
+    def load(self, names: list[str]) -> None:
+        """Compile these templates now; raise :class:`ContentError` if any cannot be (one problem is enough:
+        every page would repeat it)."""
+        for name in names:
+            try:
+                self.env.get_template(name)
+            except Exception as error:
+                raise ContentError([template_problem(error, self.folders, name)]) from None
+
+    def __call__(self, name: str, page_id: str, *args: Any, **kwargs: Any) -> str | None:
+        """The template ``name`` rendered for ``page_id``, or None when it failed (its problem is kept)."""
+        if name in self.stopped:
+            return None
+        try:
+            return self.env.render(self.env.get_template(name), *args, **kwargs)  # type: ignore[attr-defined]
+        except Exception as error:
+            if isinstance(error, TemplateLimit | jinja2.TemplateNotFound | jinja2.TemplateSyntaxError):
+                self.stopped.add(name)
+            self.problems.append(template_problem(error, self.folders, name, page_id))
+            return None
+
+    def raise_problems(self) -> None:
+        if self.problems:
+            raise ContentError(self.problems)
+
+
 def render(handbook: Handbook, templates_dir: Path | list[Path], handouts: tuple[Any, ...] = (),
            url: Callable[[str], str | None] = lambda page_id: None, office: Any = None,
            cache_dir: Path | None = None) -> RenderedSite:
@@ -298,47 +296,33 @@ def render(handbook: Handbook, templates_dir: Path | list[Path], handouts: tuple
     kinds = sorted({entry.page.kind for entry in handbook.pages.values()})
     names = [f"{kind}.md.j2" for kind in kinds] + [ACCESSIBILITY_TEMPLATE]
     names += [RESOURCES_TEMPLATE] if settings.office.resources else []
-    try:
-        templates = {name: env.get_template(name) for name in names}
-    except jinja2.TemplateError as error:
-        raise ContentError([template_problem(error, folders)]) from None
+    run = TemplateRuns(env, folders)
+    run.load(names)
     phases = [(phase, handbook.pages_in_phase(phase.id)) for phase in settings.phases]
     unphased = handbook.pages_in_phase(None)
     shared = {"phases": phases, "unphased": unphased, "channel_label": CHANNEL_LABELS, "handouts": handouts,
               "office": settings.office, "contact_lines": contact_lines(settings.office.contact)}
-    pages: dict[str, str] = {}
-    problems: list[Problem] = []
+    pages: dict[str, str | None] = {}
     for page_id, entry in handbook.pages.items():
-        name = f"{entry.page.kind}.md.j2"
-        try:
-            pages[f"{page_id}.md"] = templates[name].render(
-                shared,
-                id=page_id,
-                page=entry.page,
-                related=[handbook.pages[other] for other in entry.page.related],
-                sources=[handbook.sources[source] for source in entry.page.sources],
-                handout=handout_of.get(page_id),
-                url=url(page_id),
-            )
-        except jinja2.TemplateError as error:
-            problems.append(template_problem(error, folders, name, page_id))
+        pages[f"{page_id}.md"] = run(
+            f"{entry.page.kind}.md.j2", page_id, shared,
+            id=page_id,
+            page=entry.page,
+            related=[handbook.pages[other] for other in entry.page.related],
+            sources=[handbook.sources[source] for source in entry.page.sources],
+            handout=handout_of.get(page_id),
+            url=url(page_id),
+        )
     nav = navigation(phases, unphased, language)
     if settings.office.resources:
-        try:
-            pages[f"{RESOURCES_PAGE}.md"] = templates[RESOURCES_TEMPLATE].render(
-                shared, id=RESOURCES_PAGE, url=url(RESOURCES_PAGE))
-        except jinja2.TemplateError as error:
-            problems.append(template_problem(error, folders, RESOURCES_TEMPLATE, RESOURCES_PAGE))
+        pages[f"{RESOURCES_PAGE}.md"] = run(RESOURCES_TEMPLATE, RESOURCES_PAGE, shared, id=RESOURCES_PAGE,
+                                            url=url(RESOURCES_PAGE))
         nav.append({escape_attribute(translate(language, "Local resources")): f"{RESOURCES_PAGE}.md"})
     source_date = max((entry.page.reviewed for entry in handbook.pages.values()), default=dt.date(1970, 1, 1))
-    try:
-        pages[f"{ACCESSIBILITY_PAGE}.md"] = templates[ACCESSIBILITY_TEMPLATE].render(
-            shared, id=ACCESSIBILITY_PAGE, url=url(ACCESSIBILITY_PAGE), date=date_in(language)(source_date))
-    except jinja2.TemplateError as error:
-        problems.append(template_problem(error, folders, ACCESSIBILITY_TEMPLATE, ACCESSIBILITY_PAGE))
+    pages[f"{ACCESSIBILITY_PAGE}.md"] = run(ACCESSIBILITY_TEMPLATE, ACCESSIBILITY_PAGE, shared, id=ACCESSIBILITY_PAGE,
+                                            url=url(ACCESSIBILITY_PAGE), date=date_in(language)(source_date))
     nav.append({escape_attribute(translate(language, "Accessibility statement")): f"{ACCESSIBILITY_PAGE}.md"})
-    if problems:
-        raise ContentError(problems)
+    run.raise_problems()
     asset_dirs = handbook.asset_dirs or (handbook.content_dir / "assets",)
     static = {}
     for path in handbook.assets:
@@ -358,7 +342,7 @@ def render(handbook: Handbook, templates_dir: Path | list[Path], handouts: tuple
             static[logo] = office.logo
             theme.update(logo=logo, favicon=logo)
     return RenderedSite(
-        pages=dict(sorted(pages.items())),
+        pages={path: text for path, text in sorted(pages.items()) if text is not None},
         static=dict(sorted(static.items())),
         nav=nav,
         site_name=escape_attribute(site_name),
@@ -409,9 +393,10 @@ def office_css(colors: Any) -> str:
     )
 
 
-def template_problem(error: jinja2.TemplateError, templates_dirs: Path | list[Path], name: str | None = None,
+def template_problem(error: BaseException, templates_dirs: Path | list[Path], name: str | None = None,
                      page_id: str | None = None) -> Problem:
-    """A template's mistake as a problem: the template file, and the line where Jinja knows it."""
+    """A template's mistake as a problem: the template file, and the line where Jinja knows it. Any exception
+    raised while a template loads or renders becomes one: no traceback reaches the editor."""
     folders = [templates_dirs] if isinstance(templates_dirs, Path) else templates_dirs
 
     def where(template: str) -> Path:
@@ -430,12 +415,27 @@ def template_problem(error: jinja2.TemplateError, templates_dirs: Path | list[Pa
         return Problem(file, error.lineno or 0, 1 if error.lineno else 0,
                        f"template syntax error: {error.message}{while_rendering}")
     file, line = _failing_line(error) or (where(name or "?"), 0)
+    if isinstance(error, TemplateLimit):
+        return Problem(file, line, 1 if line else 0, f"the template went past a limit: {error}{while_rendering}",
+                       hint="templates may not build very long texts or lists, or loop or call macros without "
+                            "end; make the template do less, or remove this line")
+    if isinstance(error, RecursionError | MemoryError):
+        said = ("it calls itself (a macro, an include or a recursive loop) without end"
+                if isinstance(error, RecursionError) else "it needed more memory than the machine has")
+        return Problem(file, line, 1 if line else 0, f"the template failed: {said}{while_rendering}",
+                       hint="make the template do less, or remove this line")
     if isinstance(error, jinja2.exceptions.SecurityError):
         return Problem(file, line, 1 if line else 0,
                        f"the template tried something templates may not do: {error}{while_rendering}",
                        hint="templates may use the page's fields and the filters of the default templates, "
                             "not Python's internals")
-    return Problem(file, line, 1 if line else 0, f"the template failed: {error}{while_rendering}")
+    said = str(error) or type(error).__name__
+    if not isinstance(error, jinja2.TemplateError):  # a Python error (TypeError, ZeroDivisionError, …)
+        said = f"{said} ({type(error).__name__})"
+    return Problem(file, line, 1 if line else 0, f"the template failed: {said}{while_rendering}",
+                   hint=None if isinstance(error, jinja2.TemplateError) else
+                   "look at what this line does with the values it uses (a number where text is needed, "
+                   "a missing field, a division by zero)")
 
 
 def _failing_line(error: BaseException) -> tuple[Path, int] | None:
