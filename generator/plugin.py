@@ -14,6 +14,7 @@ import textwrap
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from mkdocs.config import config_options as c
@@ -29,6 +30,7 @@ from .load import YAML_SUFFIXES
 from .pipeline import MARKDOWN_EXTENSIONS, Project, make_handouts
 from .problems import ContentError, Problem, format_plain, summarize
 from .render import PACKAGE_ASSETS, RenderedSite, bytecode_cache, themed
+from .text import clean_html
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 OFFLINE_SHIM = "assets/javascripts/iframe-worker-shim.js"
@@ -189,6 +191,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             if files.get_file_from_path(handout.path) is None:  # written in on_post_build, once made
                 files.append(File.generated(config, handout.path, content=b""))
         return files
+
+    def on_page_content(self, html: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
+        # The last guard: whatever a template (an office's) or text slipped past validation and escaping, only
+        # the elements, attributes and links the handbook's own templates make reach the page.
+        return clean_html(html)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.pending is not None:

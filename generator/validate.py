@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
-import html
 import re
 import types
 import typing
@@ -36,6 +35,7 @@ from .models import (
     Sources,
 )
 from .problems import ContentError, KeyPath, Problem
+from .text import link_targets, strings_in, text_problems
 
 SETTINGS_FILE = "handbook"
 SOURCES_FILE = "sources"
@@ -140,7 +140,7 @@ def validate(tree: LoadedTree, hidden: frozenset[str] = frozenset()) -> Handbook
     problems.extend(_cross_check(page_docs, known_ids, pages, settings, sources, sources_doc is not None, hidden))
     for site_doc in (settings_doc, sources_doc):
         if site_doc is not None:
-            problems.extend(_check_links(site_doc, known_ids))
+            problems.extend(_check_page_links(site_doc, known_ids))
     if settings_doc is not None:
         problems.extend(_check_packet(settings_doc, known_ids, pages, hidden))
     if problems:
@@ -205,6 +205,8 @@ def _check_page(doc: Document, problems: list[Problem]) -> AnyPage | None:
         problems.append(doc.problem((), f"a page must be a set of fields, but this file holds {_describe(data, None)}",
                                     hint='start the file with "kind: …", then "title: …" and the other fields'))
         return None
+    if not (isinstance(data.get("kind"), str) and data["kind"] in PAGE_KINDS):  # its text is checked all the same
+        problems.extend(text_problems(doc))
     if "kind" not in data:
         problems.append(doc.problem((), 'missing required field "kind"',
                                     hint=f"start the file with a line such as \"kind: page\" ({_kinds()})"))
@@ -228,6 +230,7 @@ def check_model(doc: Document, model: type[BaseModel], problems: list[Problem]) 
         problems.append(doc.problem((), f"expected a set of fields (key: value lines), but this file holds "
                                     f"{_describe(doc.data, None)}"))
         return None
+    problems.extend(text_problems(doc))  # one rule for text, in every file: see generator.text
     try:
         return model.model_validate(doc.data)
     except ValidationError as error:
@@ -428,40 +431,15 @@ def placeholders_in(message: str) -> list[str]:
     return list(seen)
 
 
-# Markdown link targets: inline links [text](target "title") and reference definitions [id]: target.
-_LINK_TARGET = re.compile(r"\]\(([^()]*(?:\([^()]*\)[^()]*)*)\)|^\s{0,3}\[[^\]]+\]:[ \t]*(\S+)", re.M)
-_SAFE_SCHEME = re.compile(r"^(?:https?://|mailto:|tel:)", re.I)
-_HAS_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
-LINK_HINT = ("links may go to web pages (https://…), email addresses (mailto:…), phone numbers (tel:…) "
-             "or other pages of the handbook (page-id.md)")
-
-
-def _strings_in(value: Any, path: KeyPath = ()) -> list[tuple[KeyPath, str]]:
-    """Every text value in raw data, with its key path."""
-    if isinstance(value, str):
-        return [(path, value)]
-    if isinstance(value, dict):
-        return [found for key, item in value.items() for found in _strings_in(item, (*path, key))]
-    if isinstance(value, list):
-        return [found for i, item in enumerate(value) for found in _strings_in(item, (*path, i))]
-    return []
-
-
-def _check_links(doc: Document, known_ids: set[str]) -> list[Problem]:
-    """Links in text may go to the web, email, phone or handbook pages; never to scripts or data."""
+def _check_page_links(doc: Document, known_ids: set[str]) -> list[Problem]:
+    """Links to the handbook's pages (page-id.md) must go to pages that exist. (Which kinds of link are allowed
+    at all is checked in every file by :func:`generator.text.text_problems`.)"""
     problems = []
-    for path, text in _strings_in(doc.data):
-        for match in _LINK_TARGET.finditer(text):
-            raw = match.group(1) if match.group(1) is not None else match.group(2)
-            shown = " ".join(raw.split())[:40]
-            # Browsers drop tabs and line breaks inside URLs and decode entities: "java&#x61;\tscript:" runs.
-            bare = re.sub(r"[\x00-\x20]", "", html.unescape(raw)).lstrip("<")
-            if _HAS_SCHEME.match(bare) and not _SAFE_SCHEME.match(bare):
-                problems.append(doc.problem(path, f'a link to "{shown}" is not allowed', LINK_HINT))
-                continue
+    for path, text in strings_in(doc.data):
+        for raw in link_targets(text):
             target = raw.strip().lstrip("<").split(">")[0].split()[0] if raw.strip() else ""
             page = target.split("#", 1)[0]
-            if page.endswith(".md") and not _HAS_SCHEME.match(page):
+            if page.endswith(".md") and ":" not in page.split("/")[0]:
                 page_id = page.rsplit("/", 1)[-1].removesuffix(".md")
                 if page_id not in known_ids:
                     problems.append(doc.problem(path, f'a link to "{target}", but no page has the id "{page_id}"',
@@ -518,7 +496,7 @@ def _cross_check(
             elif source in seen:
                 problems.append(doc.problem(("sources", i), f'"{source}" is listed twice', "remove this line"))
             seen.add(source)
-        problems.extend(_check_links(doc, known_ids))
+        problems.extend(_check_page_links(doc, known_ids))
         entry = pages.get(page_id)
         if entry is not None and isinstance(entry.page, Script):
             problems.extend(_check_placeholders(entry.page, doc))

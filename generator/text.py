@@ -1,0 +1,149 @@
+"""The rules for text, in one place: what editors' text may link to, how it is kept from becoming HTML, and
+what HTML may reach a published page at all.
+
+Every file the handbook reads (content pages, ``handbook.yml``, ``sources.yml``, an office's ``office.yml``,
+pages and patches) is checked with :func:`text_problems` when it is validated, whatever its model: a field
+added later is covered without anyone remembering to. Then, whatever the templates (an office's too) make
+of the text:
+
+- :func:`escape_html` shows any HTML an editor typed as text, in every filter that prints text;
+- :func:`clean_html` sanitises each page's HTML before MkDocs writes it, keeping only the elements and
+  attributes the handbook's own templates make, and links to the web, email and phone or within the site;
+- :func:`is_safe_url` decides which links a PDF handout keeps.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from typing import Any
+
+SAFE_SCHEMES = ("http", "https", "mailto", "tel")
+"""The only kinds of link a page or handout may hold, besides links within the site."""
+LINK_HINT = ("links may go to web pages (https://…), email addresses (mailto:…), phone numbers (tel:…) "
+             "or other pages of the handbook (page-id.md)")
+
+# Markdown syntax that Python-Markdown would pass through as raw HTML: a "<" that starts a tag, comment or
+# declaration. Autolinks such as <https://example.org> stay, as they are Markdown, not HTML.
+_RAW_HTML = re.compile(r"<(?!(?:https?|mailto):[^\s<>]*>)(?=[A-Za-z/!?])")
+# Markdown link targets: inline links [text](target "title") and reference definitions [id]: target.
+_LINK_TARGET = re.compile(r"\]\(([^()]*(?:\([^()]*\)[^()]*)*)\)|^\s{0,3}\[[^\]]+\]:[ \t]*(\S+)", re.M)
+_HAS_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
+_SAFE_SCHEME = re.compile(rf"^(?:{'|'.join(SAFE_SCHEMES)}):", re.I)
+
+
+# --- text into Markdown ------------------------------------------------------------------------------------
+
+
+def escape_html(text: str) -> str:
+    """Show any HTML in editors' text as written instead of letting it into the page.
+
+    "{" becomes an entity too: Python-Markdown's attr_list would read "{: onclick=... }" (or any "{...}"
+    ending a line) as attributes for the element, not as text.
+    """
+    return _RAW_HTML.sub("&lt;", text).replace("{", "&#123;")
+
+
+def escape_attribute(text: str) -> str:
+    """Text for places MkDocs and Material print without escaping (titles, nav, meta tags)."""
+    return html.escape(" ".join(text.split()), quote=True)
+
+
+def inline(text: str) -> str:
+    """Text for one line of Markdown (a heading, a list item): whitespace folded, HTML shown as text."""
+    return escape_html(" ".join(text.split()))
+
+
+def block(text: str) -> str:
+    """Markdown paragraphs: line endings normalised, HTML shown as text."""
+    return escape_html(text.replace("\r\n", "\n").strip())
+
+
+# --- links -------------------------------------------------------------------------------------------------
+
+
+def _bare(url: str) -> str:
+    """A link as a browser reads it: entities decoded, and tabs, line breaks and other control characters and
+    spaces dropped ("java&#x61;\\tscript:" is "javascript:")."""
+    return re.sub(r"[\x00-\x20\x7f]", "", html.unescape(url)).lstrip("<")
+
+
+def is_safe_url(url: str) -> bool:
+    """Whether a link may stay: to the web, email or phone, or within the site (no scheme at all)."""
+    bare = _bare(url)
+    return not _HAS_SCHEME.match(bare) or bool(_SAFE_SCHEME.match(bare))
+
+
+def link_targets(text: str) -> Iterator[str]:
+    """The targets of the Markdown links in ``text``, as written."""
+    for match in _LINK_TARGET.finditer(text):
+        yield match.group(1) if match.group(1) is not None else match.group(2)
+
+
+def strings_in(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Every text value in loaded data, with its key path: the text of any file, whatever its model."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from strings_in(item, (*path, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from strings_in(item, (*path, i))
+
+
+def text_problems(doc: Any) -> list[Any]:
+    """Links in any text of a loaded file that go anywhere but the web, email, phone or the handbook's pages
+    (``javascript:``, ``data:``, ``vbscript:``, ``file:``, …, however disguised): one positioned problem each.
+
+    Runs for every file the handbook reads (see :func:`generator.validate.check_model`). Whether a linked page
+    exists is checked later, across files."""
+    problems = []
+    for path, text in strings_in(doc.data):
+        for target in link_targets(text):
+            if not is_safe_url(target):
+                shown = " ".join(target.split())[:40]
+                problems.append(doc.problem(path, f'a link to "{shown}" is not allowed', LINK_HINT))
+    return problems
+
+
+# --- HTML on the site ----------------------------------------------------------------------------------------
+
+# What the handbook's templates and Markdown extensions make, and nothing else: no scripts, frames, forms that
+# send, event handlers or styles beyond the two properties the templates set.
+_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em", "figcaption",
+    "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "input", "ins", "kbd", "label", "li", "mark",
+    "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td",
+    "tfoot", "th", "thead", "time", "tr", "u", "ul",
+}
+_ATTRIBUTES = {
+    "*": {"class", "id", "title", "lang", "dir", "role", "style"},
+    "a": {"href", "hreflang", "download"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "input": {"type", "name", "checked", "disabled", "value", "aria-label"},
+    "label": {"for"},
+    "time": {"datetime"},
+    "ol": {"start", "type"},
+    "li": {"value"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align", "scope"},
+    "details": {"open"},
+}
+_STYLE_PROPERTIES = {"text-align", "--handbook-lines"}
+_cleaner: Any = None
+
+
+def clean_html(fragment: str) -> str:
+    """A page's HTML with only what the handbook's own templates make (nh3, the Rust ammonia sanitiser): the
+    last guard, after validation and escaping, against anything an office's template or text slipped in."""
+    global _cleaner
+    if _cleaner is None:
+        import nh3
+
+        _cleaner = nh3.Cleaner(tags=_TAGS, attributes=_ATTRIBUTES, generic_attribute_prefixes={"aria-", "data-"},
+                               url_schemes=set(SAFE_SCHEMES), link_rel=None, strip_comments=True,
+                               clean_content_tags={"script", "style"},
+                               filter_style_properties=_STYLE_PROPERTIES)
+    return _cleaner.clean(fragment)
