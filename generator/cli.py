@@ -1,12 +1,15 @@
 """The ``handbook`` command: check, build, preview and export a handbook.
 
 Exit codes: 0 success; 1 the content has problems or the build failed (``site/`` is left as it was);
-2 the command or the project is set up wrongly (unknown option, no mkdocs.yml, plugin missing).
+2 the command or the project is set up wrongly (unknown option, no mkdocs.yml, plugin missing); 3 the machine
+failed (a full or read-only disk, a folder that cannot be written, a missing system library); 70 a bug in the
+generator. No traceback is printed unless ``--debug`` (or ``HANDBOOK_DEBUG=1``) asks for one.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -15,6 +18,7 @@ from typing import NoReturn
 
 import click
 
+from .failures import EXIT_BUG, EXIT_MACHINE, MachineError, from_os_error
 from .pipeline import (
     BuildFailed,
     OfficeResult,
@@ -125,8 +129,55 @@ def _print_handouts(project: Project, site: RenderedSite, jobs: int | None = Non
     return site
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _debugging() -> bool:
+    return os.environ.get("HANDBOOK_DEBUG", "").strip() not in ("", "0")
+
+
+def _set_debug(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        os.environ["HANDBOOK_DEBUG"] = "1"  # worker processes inherit it too
+
+
+debug_option = click.option(
+    "--debug", is_flag=True, expose_value=False, is_eager=True, callback=_set_debug,
+    help="Print the full traceback when the machine or the generator fails (for a bug report); "
+         "HANDBOOK_DEBUG=1 does the same.")
+
+
+class _Handbook(click.Group):
+    """The command group: a failure of the machine or of the generator itself is one message, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort, SystemExit,
+                KeyboardInterrupt):
+            raise
+        except Exception as error:  # the last line of defence: plain words, an exit code
+            if _debugging():
+                raise
+            _fail_machine(error)
+
+
+def _fail_machine(error: Exception) -> NoReturn:
+    """Say what failed and what to do; the site folder was left as it was (every write is staged)."""
+    if isinstance(error, OSError):
+        error = from_os_error(error)
+    if isinstance(error, MachineError):
+        click.secho(f"Error: {error.what}.", fg="red", bold=True, err=True)
+        click.echo(f"  what to do: {error.fix}", err=True)
+        click.echo("  Nothing was changed: the last site built is still in place.", err=True)
+        sys.exit(EXIT_MACHINE)
+    click.secho(f"Error: the handbook generator failed unexpectedly ({type(error).__name__}: {error}).",
+                fg="red", bold=True, err=True)
+    click.echo("  This is a bug in the generator, not in your content. The last site built is still in place.\n"
+               "  Please report it with the output of the same command run with --debug.", err=True)
+    sys.exit(EXIT_BUG)
+
+
+@click.group(cls=_Handbook, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="career-handbook", prog_name="handbook")
+@debug_option
 def main() -> None:
     """Turn the handbook's YAML content into a website.
 
@@ -135,6 +186,7 @@ def main() -> None:
 
 
 @main.command()
+@debug_option
 @config_option
 @click.option("--format", "output_format", type=click.Choice(["plain", "github"]), default="plain",
               show_default=True, help="plain for people; github for annotations in GitHub Actions.")
@@ -159,6 +211,7 @@ def check(config_file: Path, output_format: str, strict: bool, no_pdf: bool, off
 
 
 @main.command()
+@debug_option
 @config_option
 @click.option("--strict", is_flag=True,
               help="Treat editorial warnings and MkDocs warnings (such as a broken link) as errors.")
@@ -258,6 +311,7 @@ def _build_all(project: Project, *, strict: bool, handouts: bool, jobs: int | No
 
 
 @main.command(name="new-office")
+@debug_option
 @config_option
 @click.argument("slug")
 def new_office(config_file: Path, slug: str) -> None:
@@ -284,6 +338,7 @@ def new_office(config_file: Path, slug: str) -> None:
 
 
 @main.command()
+@debug_option
 @config_option
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, metavar="IP:PORT",
               help="Where to serve the preview.")
@@ -313,6 +368,7 @@ def serve(config_file: Path, dev_addr: str, open_browser: bool) -> None:
 
 
 @main.command()
+@debug_option
 @config_option
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
 @no_pdf_option
@@ -338,6 +394,7 @@ def export(config_file: Path, out_dir: Path, no_pdf: bool, office: str | None) -
 
 
 @main.command()
+@debug_option
 @config_option
 @click.option("--check", "check_only", is_flag=True,
               help="Write nothing; exit with 1 if the files in schema/ differ from the models.")
@@ -368,6 +425,7 @@ def schema(config_file: Path, check_only: bool) -> None:
 
 
 @main.command()
+@debug_option
 def fields() -> None:
     """Print the reference of every field a content file can hold (Markdown)."""
     from .reference import field_reference

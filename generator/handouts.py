@@ -34,6 +34,7 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 from .editorial import FONT_PT, MARGIN_PT, TICK_BOX_PT
+from .failures import MachineError, missing_pango
 from .problems import ContentError, Problem
 from .render import (
     CHANNEL_LABELS,
@@ -341,18 +342,27 @@ class Press:
     def cached(self, handout: Handout) -> Path | None:
         """The cached PDF for this handout as it is now, if an earlier build made it."""
         path = self.path(handout)
-        return path if path.is_file() else None
+        if not path.is_file():
+            return None
+        if not _whole_pdf(path):  # cut short (a full disk, a copy that failed): made again, never published
+            path.unlink(missing_ok=True)
+            return None
+        return path
 
     def _start(self) -> None:
         if self._weasy is not None:
             return
-        import weasyprint
-        from weasyprint.text.fonts import FontConfiguration
+        try:
+            import weasyprint
+            from weasyprint.text.fonts import FontConfiguration
+        except OSError as error:  # cffi could not load Pango (or one of the libraries it needs)
+            raise missing_pango(error) from None
 
         missing = [name for name in FONT_FACES.values() if not (FONTS_DIR / name).is_file()]
         if missing:
-            raise ContentError([Problem(FONTS_DIR / missing[0], 0, 0, "a font the handouts need is missing",
-                                        hint="reinstall the handbook package (pip install --force-reinstall .)")])
+            raise MachineError(f"a font the PDF handouts need is missing: {FONTS_DIR / missing[0]}",
+                               "reinstall the handbook generator (pip install --force-reinstall .), or build "
+                               "without handouts: --no-pdf")
         self._weasy = weasyprint
         self._fonts = FontConfiguration()
         faces = "\n".join(f'@font-face {{ font-family: "{FONT_FAMILY}"; font-weight: {weight}; '
@@ -519,6 +529,18 @@ class Press:
         for path in self.cache_dir.glob("*.part"):  # left by a build that was stopped while writing
             if now - path.stat().st_mtime > 3600:
                 path.unlink(missing_ok=True)
+
+
+def _whole_pdf(path: Path) -> bool:
+    """Whether a cached file looks like a whole PDF: its header, and the end-of-file mark in its last bytes."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(5)
+            file.seek(max(path.stat().st_size - 32, 0))
+            tail = file.read()
+    except OSError:
+        return False
+    return head == b"%PDF-" and b"%%EOF" in tail
 
 
 def _drop_unsafe_links(document: Any) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .editorial import ReadingCache, review
+from .failures import MachineError, from_os_error
 from .handouts import Press, PressReport, handout_sources, page_urls, print_handouts
 from .load import load_tree
 from .offices import Office, for_office, layer, load_office
@@ -292,6 +293,9 @@ def build_office(config_file: Path, slug: str, site_dir: Path, *, strict: bool =
                             time.monotonic() - start)
     except (BuildFailed, SetupError) as error:
         return OfficeResult(slug, name, False, "the site could not be built", str(error), time.monotonic() - start)
+    except (OSError, MachineError) as error:
+        failure = from_os_error(error) if isinstance(error, OSError) else error
+        return OfficeResult(slug, name, False, failure.what, f"what to do: {failure.fix}", time.monotonic() - start)
     made = f" and {len(site.handouts)} PDF handouts" if site.handouts else ""
     return OfficeResult(slug, name, True, f"{len(site.pages)} pages{made}", "", time.monotonic() - start)
 

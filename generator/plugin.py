@@ -25,6 +25,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from .editorial import warm_up
+from .failures import MachineError, from_os_error
 from .handouts import Handout, Press, PressRun, start_handouts
 from .load import YAML_SUFFIXES
 from .pipeline import MARKDOWN_EXTENSIONS, Project, make_handouts
@@ -112,6 +113,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                     log.warning("The handbook's content has editorial warnings.\n%s\n%s",
                                 format_plain(list(site.warnings), excerpts=True),
                                 summarize(site.warnings, "warning"))
+            except (OSError, MachineError) as error:  # the machine failed: plain words, as the handbook command says
+                failure = from_os_error(error) if isinstance(error, OSError) else error
+                raise PluginError(f"The handbook could not be built: {failure.what}.\n"
+                                  f"  what to do: {failure.fix}") from None
             except ContentError as error:
                 report = f"{format_plain(error.problems, excerpts=True)}\n{summarize(error.problems)}"
                 if not (self.serving and self.last_good):

@@ -257,7 +257,7 @@ class TemplateRuns:
         for name in names:
             try:
                 self.env.get_template(name)
-            except Exception as error:
+            except Exception as error:  # any failure is the template's problem, with its line
                 raise ContentError([template_problem(error, self.folders, name)]) from None
 
     def __call__(self, name: str, page_id: str, *args: Any, **kwargs: Any) -> str | None:
@@ -266,7 +266,7 @@ class TemplateRuns:
             return None
         try:
             return self.env.render(self.env.get_template(name), *args, **kwargs)  # type: ignore[attr-defined]
-        except Exception as error:
+        except Exception as error:  # a TypeError in an office template is a problem, not a crash
             if isinstance(error, TemplateLimit | jinja2.TemplateNotFound | jinja2.TemplateSyntaxError):
                 self.stopped.add(name)
             self.problems.append(template_problem(error, self.folders, name, page_id))
