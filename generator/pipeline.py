@@ -63,9 +63,28 @@ def generate(content_dir: Path, templates_dir: Path, *, site_url: str | None = N
     scope = office.slug if office is not None else "base"
     warnings = review(handbook, cache=ReadingCache(cache_dir / f"reading-{scope}.json" if cache_dir else None))
     url = page_urls(site_url, use_directory_urls, hidden)
-    sources = handout_sources(handbook, templates, url, office, cache_dir) if handouts else []
-    site = render(handbook, templates, tuple(sources), url, office, cache_dir)
+    site = render_all(handbook, templates, url, office, cache_dir, handouts=handouts)
     return dataclasses.replace(site, warnings=tuple(warnings))
+
+
+def render_all(handbook: Any, templates: list[Path], url: Any, office: Office | None = None,
+               cache_dir: Path | None = None, *, handouts: bool = True) -> RenderedSite:
+    """The pages' Markdown and, with ``handouts``, the handouts' print HTML; the problems of both templates'
+    runs together (an office template failing in a handout does not hide one failing on a page)."""
+    problems = []
+    sources = []
+    if handouts:
+        try:
+            sources = handout_sources(handbook, templates, url, office, cache_dir)
+        except ContentError as error:
+            problems.extend(error.problems)
+    try:
+        site = render(handbook, templates, tuple(sources), url, office, cache_dir)
+    except ContentError as error:
+        problems.extend(error.problems)
+    if problems:
+        raise ContentError(problems)
+    return site
 
 
 def make_handouts(site: RenderedSite, press: Press, progress: Any = None) -> tuple[RenderedSite, PressReport]:

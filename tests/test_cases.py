@@ -2,8 +2,8 @@
 give, and the exit code of `handbook check`.
 
 A case lists the files it adds to (or, with a null value, removes from) a minimal valid handbook, and the
-report `handbook check` prints for it: every problem with file, line, column, key and hint (errors; when
-there are none, editorial warnings). Optional keys:
+report `handbook check` prints for it: every problem with file, line, column, key and hint (errors, an
+office template's included; when there are none, editorial warnings). Optional keys:
 
 - ``office``: check that office's handbook (``--office``), its files under ``offices/<slug>/``;
 - ``symlinks``: links to make, ``{path: target}``;
@@ -27,9 +27,10 @@ from click.testing import CliRunner
 
 from generator.cli import main
 from generator.editorial import review
+from generator.handouts import page_urls
 from generator.load import load_tree
 from generator.offices import for_office, layer, load_office
-from generator.pipeline import generate
+from generator.pipeline import generate, render_all
 from generator.problems import ContentError, format_plain
 from generator.validate import validate
 
@@ -79,6 +80,10 @@ def report(root: Path, office: str | None = None) -> str:
         handbook = validate(tree, hidden)
         if office:
             handbook = for_office(handbook, loaded, layered.asset_dirs)
+        templates = [REPO / "templates"]
+        if office and loaded.templates_dir.is_dir():
+            templates.insert(0, loaded.templates_dir)
+        render_all(handbook, templates, page_urls("https://example.org/"))  # an office template's problems
     except ContentError as error:
         return format_plain(error.problems, root) + "\n"
     warnings = review(handbook, TODAY)
