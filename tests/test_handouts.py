@@ -297,16 +297,17 @@ def test_an_image_from_the_handbook_assets_is_allowed(tmp_path: Path) -> None:
 
 
 def test_a_missing_font_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A font missing from the package is the machine's failure (exit 3 from the command), not the content's."""
     import generator.handouts as handouts
+    from generator.failures import MachineError
 
     monkeypatch.setitem(handouts.FONT_FACES, (400, "normal"), "no-such-font.woff")
     press = Press(tmp_path / "cache", tmp_path)
-    with pytest.raises(ContentError) as caught:
+    with pytest.raises(MachineError) as caught:
         press.make(_handout(tmp_path, "<p>Hello</p>"))
-    [problem] = caught.value.problems
-    assert problem.message == "a font the handouts need is missing"
-    assert problem.file.name == "no-such-font.woff"
-    assert "reinstall" in (problem.hint or "")
+    assert caught.value.what.startswith("a font the PDF handouts need is missing: ")
+    assert caught.value.what.endswith("no-such-font.woff")
+    assert "reinstall" in caught.value.fix
 
 
 def test_printing_a_page_from_the_browser_leaves_out_the_site_around_it(built: Path, tmp_path: Path) -> None:
