@@ -125,7 +125,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 # sees them in the browser; a failed rebuild would leave the browser waiting with no word why.
                 log.error("The handbook's content has problems; the preview shows the last good version.\n%s",
                           report)
-                site = with_problems_shown(self.last_good, error.problems)
+                site = self._with_handouts(with_problems_shown(self.last_good, error.problems))
         self.site = site
         config.site_name = site.site_name
         if not config.site_description:
@@ -152,6 +152,15 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 config.markdown_extensions.append(name)
                 config.mdx_configs.setdefault(name, options)
         return config
+
+    def _with_handouts(self, site: RenderedSite) -> RenderedSite:
+        """The last good site with its handouts, as that build published them: made in the background then,
+        they are in the press's cache now, and the pages' links to them resolve as in a good build (no false
+        warnings to bury the real problem)."""
+        if self.press is None or not site.handouts:
+            return site
+        ready = {handout.path: path for handout in site.handouts if (path := self.press.cached(handout))}
+        return dataclasses.replace(site, static=dict(sorted({**site.static, **ready}.items())))
 
     def _generate(self, config: MkDocsConfig) -> RenderedSite:
         """The pages, and the PDF handouts unless the plugin's ``handouts`` option is false."""

@@ -94,3 +94,40 @@ def test_serve_rebuilds_on_yaml_and_template_edits(project: Path, server: tuple[
     pdf = urllib.request.urlopen(f"{root}handouts/after-interview-review.pdf", timeout=5).read()
     text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
     assert "I arrived on time, calm." in " ".join(text.split())
+
+
+def _after(log: Path, marker: str) -> str:
+    text = log.read_text()
+    return text[text.rindex(marker):] if marker in text else ""
+
+
+def test_a_problem_while_previewing_is_not_buried_under_false_warnings(project: Path,
+                                                                      server: tuple[str, Path]) -> None:
+    """Issue 20: while the preview shows the last good version, it warns about nothing a good build would not
+    (such as handout links), so the real problem stays in sight; and it recovers when the file is fixed."""
+    base, log = server
+    root = _served_at(log)
+    page = f"{root}after-interview-review/"
+    _wait_for(lambda: "I arrived on time." in (_fetch(page) or ""), "the first build")
+    checklist = project / "content" / "checklists" / "after-interview-review.yml"
+    good = checklist.read_text()
+    checklist.write_text(good.replace("I arrived on time.", "I arrived early."))  # a good edit: handouts made anew
+    _wait_for(lambda: "I arrived early." in (_fetch(page) or ""), "the rebuild after a good edit")
+    _wait_for(lambda: "Handouts:" in _after(log, "I arrived early") or "Handouts:" in log.read_text(),
+              "the handouts of the good edit")
+    good_warnings = [line for line in log.read_text().splitlines() if line.startswith("WARNING")]
+    assert not any("handouts/" in line for line in good_warnings), good_warnings
+
+    checklist.write_text(good.replace("phase: after", "phase: afer"))
+    _wait_for(lambda: "This preview is out of date" in (_fetch(page) or ""), "the problem in the browser")
+    said = _after(log, "the preview shows the last good version")
+    assert 'unknown phase "afer"' in said and 'did you mean "after"?' in said, said
+    time.sleep(1.5)  # MkDocs prints its link warnings after the pages are built
+    said = _after(log, "the preview shows the last good version")
+    false = [line for line in said.splitlines() if line.startswith("WARNING") and "handouts/" in line]
+    assert not false, "\n".join(false)
+    assert [line for line in said.splitlines() if line.startswith("WARNING")] == [], said
+
+    checklist.write_text(good.replace("I arrived on time.", "I arrived fixed."))
+    _wait_for(lambda: "I arrived fixed." in (_fetch(page) or ""), "recovery after fixing the file")
+    assert "This preview is out of date" not in (_fetch(page) or "")
