@@ -220,6 +220,8 @@ def _scalar(event: Any, spot: Spot, path: KeyPath, doc: Document, add: Any) -> A
     tag = event.tag
     if tag in (None, "!"):
         tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag == "tag:yaml.org,2002:value":  # a lone "=" (YAML 1.1's "value key"): plain text to an editor
+            tag = "tag:yaml.org,2002:str"
     if tag not in _SCALAR_TAGS:
         add(spot, f"the tag {_shown_tag(event.tag)} is not allowed in handbook files", path,
             hint="remove the tag: handbook files hold only plain text, numbers, dates, lists and mappings")
@@ -289,6 +291,8 @@ def _explain_syntax_error(error: yaml.MarkedYAMLError) -> tuple[str, str | None]
         match = pattern.search(problem)
         if match:
             groups = match.groups()
+            if not groups:  # nothing to fill in: a message may show braces ("{curly brackets}") as they are
+                return message, hint
             return message.format(*groups), hint.format(*groups) if hint else None
     return f"this is not valid YAML ({problem})", None
 

@@ -33,7 +33,10 @@ Markdown = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)
 PageId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 SourceId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 PhaseId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
-Url = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^https?://\S+$")]
+# A web address: http(s), then none of the characters a web address cannot hold as they are (spaces, quotes,
+# angle brackets, backslashes…), which could otherwise end an HTML attribute early.
+URL_PATTERN = r"^https?://[^\s\"'<>\\^`{|}]+$"
+Url = Annotated[str, StringConstraints(strip_whitespace=True, pattern=URL_PATTERN)]
 
 
 def _iso_date(value: Any) -> Any:

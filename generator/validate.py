@@ -27,6 +27,7 @@ from .models import (
     ID_PATTERN,
     PAGE_KINDS,
     PHONE_PATTERN,
+    URL_PATTERN,
     AnyPage,
     Checklist,
     HandbookSettings,
@@ -287,7 +288,11 @@ def _problem_from_error(doc: Document, model: type[BaseModel], error: Any) -> Pr
             hint = _did_you_mean(value.lower(), options, quote_hint) if hint is None else hint
         return doc.problem(loc, f"expected one of {ctx.get('expected')}, got {got}", hint)
     if kind == "string_pattern_mismatch":
-        if "https?" in str(ctx.get("pattern")):
+        if ctx.get("pattern") == URL_PATTERN:
+            if isinstance(value, str) and re.match(r"^https?://", value.strip()):
+                return doc.problem(loc, f"this web address holds a character web addresses cannot: {got}",
+                                   "remove spaces, quotes, < > and backslashes; copy the address from the "
+                                   "browser's address bar")
             return doc.problem(loc, f"expected a web address starting with https://, got {got}")
         if ctx.get("pattern") == EMAIL_PATTERN:
             return doc.problem(loc, f"expected an email address, got {got}",

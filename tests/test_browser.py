@@ -26,6 +26,8 @@ import yaml
 
 from .conftest import REPO, SCREENSHOTS, copy_handbook, handbook
 
+pytestmark = pytest.mark.slow  # builds whole sites, makes PDFs or drives a browser: not in the fast tier
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SITES = ["base", "northfield", "passerelle"]

@@ -11,6 +11,8 @@ import yaml
 
 from .conftest import REPO, handbook, kill_build_when, mkdocs, run, tree_digest
 
+pytestmark = pytest.mark.slow  # builds whole sites, makes PDFs or drives a browser: not in the fast tier
+
 
 def page_ids(content: Path) -> set[str]:
     return {p.stem for p in content.rglob("*.yml")} - {"handbook", "sources"}

@@ -20,6 +20,8 @@ from generator.problems import ContentError
 
 from .conftest import REPO, copy_handbook, handbook, tree_digest
 
+pytestmark = pytest.mark.slow  # builds whole sites, makes PDFs or drives a browser: not in the fast tier
+
 CONTENT = REPO / "content"
 SETTINGS = yaml.safe_load((CONTENT / "handbook.yml").read_text(encoding="utf-8"))
 OFFICE = SETTINGS["office"]["name"]

@@ -28,6 +28,7 @@ from generator.models import (
     ID_PATTERN,
     PAGE_KINDS,
     PHONE_PATTERN,
+    URL_PATTERN,
     HandbookSettings,
     OfficeFile,
     Sources,
@@ -46,7 +47,7 @@ SAMPLES = {  # a valid value for each pattern a text field may have
     EMAIL_PATTERN: "careers@example.org",
     PHONE_PATTERN: "+1 555 0100",
     HEX_COLOR_PATTERN: "#283593",
-    r"^https?://\S+$": "https://example.org/",
+    URL_PATTERN: "https://example.org/",
 }
 # Fields whose valid value depends on other files: ids that must exist, a message that uses its placeholders.
 BY_NAME: dict[str, Any] = {

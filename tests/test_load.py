@@ -111,3 +111,15 @@ def test_tree_skips_hidden_files_and_lists_assets(tmp_path: Path) -> None:
 def test_missing_content_folder(tmp_path: Path) -> None:
     tree = load_tree(tmp_path / "nope")
     assert [p.message for p in tree.problems] == ["the content folder does not exist"]
+
+
+def test_a_lone_equals_sign_is_text() -> None:
+    """YAML 1.1 reads a bare "=" as its "value key"; to an editor it is text."""
+    doc, problems = load_text("title: =\n", F)
+    assert problems == [] and doc is not None and doc.data == {"title": "="}
+
+
+def test_an_unclosed_brace_is_explained_with_its_braces_shown() -> None:
+    doc, problems = load_text("{0\n", F)
+    assert doc is None
+    assert problems[0].message == "a set of fields written in {curly brackets} is not closed", problems[0].message

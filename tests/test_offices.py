@@ -18,6 +18,8 @@ from generator.offices import contrast_with_white, darker_until_readable
 
 from .conftest import REPO, copy_handbook, handbook, mkdocs, tree_digest
 
+pytestmark = pytest.mark.slow  # builds whole sites, makes PDFs or drives a browser: not in the fast tier
+
 OFFICES = REPO / "offices"
 
 

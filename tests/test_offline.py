@@ -5,7 +5,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 from .conftest import run
+
+pytestmark = pytest.mark.slow  # builds whole sites: not in the fast tier
 
 NO_NETWORK = """
 import socket, sys

@@ -19,10 +19,12 @@ from generator import editorial
 from generator.editorial import ReadingCache, review
 from generator.load import load_tree
 from generator.pipeline import Project, generate, make_handouts
-from generator.render import NAV_SECTION_LIMIT
+from generator.render import CACHE_NAME, NAV_SECTION_LIMIT
 from generator.validate import validate
 
 from .conftest import REPO, copy_handbook, handbook, tree_digest
+
+pytestmark = pytest.mark.slow  # builds whole sites, makes PDFs or drives a browser: not in the fast tier
 
 PAGE = """\
 kind: {kind}
@@ -217,7 +219,7 @@ def test_compiled_templates_are_kept_and_a_changed_template_is_used(tmp_path: Pa
     root = copy_handbook(tmp_path / "handbook")
     assert handbook("build", "--no-pdf", cwd=root).returncode == 0
     jinja = root / ".cache" / "handbook" / "jinja"
-    assert any((jinja / "theme").iterdir()) and any((jinja / "handbook").iterdir())
+    assert any((jinja / "theme").iterdir()) and any((jinja / CACHE_NAME).iterdir())
     first = tree_digest(root / "site")
     assert handbook("build", "--no-pdf", cwd=root).returncode == 0
     assert tree_digest(root / "site") == first  # the cached templates give the same site

@@ -15,6 +15,8 @@ from pathlib import Path
 import pypdf
 import pytest
 
+pytestmark = pytest.mark.slow  # builds whole sites, makes PDFs or drives a browser: not in the fast tier
+
 
 def _free_port() -> int:
     with socket.socket() as s:
