@@ -68,8 +68,8 @@ office_option = click.option(
 )
 
 
-def _report(problems: list, output_format: str = "plain", summary: str | None = None) -> None:
-    """Print every problem, then a line that counts them."""
+def _report(problems: list, output_format: str = "plain", summary: str | None = None, failed: bool = False) -> None:
+    """Print every problem, then a line that counts them (red when ``failed``, or when no summary is given)."""
     if output_format == "github":
         click.echo(format_github(problems))
     else:
@@ -81,7 +81,8 @@ def _report(problems: list, output_format: str = "plain", summary: str | None = 
             else:
                 where, _, rest = line.partition(": ")
                 click.echo(click.style(where + ":", bold=True) + " " + rest)
-    click.secho(summary or f"Found {summarize(problems)}.", fg="red" if summary is None else "yellow", bold=True)
+    click.secho(summary or f"Found {summarize(problems)}.", fg="red" if summary is None or failed else "yellow",
+                bold=True)
 
 
 no_pdf_option = click.option(
@@ -94,12 +95,17 @@ def _generate(project: Project, output_format: str = "plain", strict: bool = Fal
               handouts: bool = True, jobs: int | None = None) -> RenderedSite:
     """Run the pipeline (with the PDF handouts, unless switched off); print problems and exit 1 on errors (or,
     with ``strict``, on warnings too)."""
+    site = None
     try:
         site = project.generate(handouts=handouts)
         if site.handouts:
             site = _print_handouts(project, site, jobs)
     except ContentError as error:
-        _report(error.problems, output_format)
+        # Errors and editorial warnings together, in one run: a warning never waits for the errors' fix.
+        warnings = error.warnings or (list(site.warnings) if site is not None else [])
+        summary = f"Found {summarize(error.problems)}"
+        summary += f", and {summarize(warnings, 'warning')}." if warnings else "."
+        _report(sorted([*error.problems, *warnings]), output_format, summary, failed=True)
         sys.exit(1)
     warnings = list(site.warnings)
     if warnings and strict:

@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .models import Checklist, Editorial
+from .models import Checklist, Editorial, HandbookSettings
 from .problems import KeyPath, Problem
 from .validate import Handbook, PageEntry
 
@@ -33,8 +33,9 @@ MARGIN_PT = 54.0
 TICK_BOX_PT = 24.0
 FONT_PT = 11.0
 AVERAGE_CHAR_EM = 0.5
-# Below this many words, a grade says little about a field; the page as a whole is still graded.
-MIN_WORDS_FOR_FIELD_GRADE = 20
+# Below this many words, a field is too short to grade alone (a one-word heading can "read" at grade 30): it is
+# never named as the field that makes a page hard to read. The page as a whole is still graded.
+MIN_WORDS_FOR_FIELD_GRADE = 8
 
 
 def chars_per_printed_line(paper: str) -> int:
@@ -45,6 +46,7 @@ def chars_per_printed_line(paper: str) -> int:
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MARKUP = re.compile(r"(\*\*|__|==|`|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w))")
 _BLOCK_START = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+|>\s?)")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")  # | --- | :--: |
 _SENTENCE = re.compile(r"\S.*?(?:[.!?][\"”’)]*(?=\s|$)|$)")
 
 
@@ -53,8 +55,12 @@ def plain_text(markdown: str) -> str:
     blocks: list[str] = []
     current: list[str] = []
     for line in markdown.splitlines():
-        if not line.strip():
+        if not line.strip() or _TABLE_RULE.match(line):
             blocks.append(" ".join(current))
+            current = []
+        elif line.lstrip().startswith("|") or " | " in line:  # a table's row: each cell reads on its own
+            blocks.append(" ".join(current))
+            blocks.extend(cell.strip() for cell in line.strip().strip("|").split("|"))
             current = []
         elif _BLOCK_START.match(line):
             blocks.append(" ".join(current))
@@ -93,6 +99,28 @@ def _prose(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
             yield from _prose(item, (*path, i))
 
 
+def _raises_grade_most(texts: list[tuple[KeyPath, str]], textstat: Any) -> tuple[KeyPath, float] | None:
+    """The field whose text raises the page's Flesch-Kincaid grade the most: the page graded without each field
+    in turn (from each field's counts of words, sentences and syllables, so it costs one pass), among the fields
+    long enough to grade alone. None when no field is."""
+
+    def fk(words: float, sentences: float, syllables: float) -> float:
+        return 0.39 * words / max(sentences, 1) + 11.8 * syllables / max(words, 1) - 15.59
+
+    counts = [(path, textstat.lexicon_count(text), max(len(sentences(text)), 1), textstat.syllable_count(text))
+              for path, text in texts]
+    words, sents, syllables = (sum(c[i] for c in counts) for i in (1, 2, 3))
+    whole = fk(words, sents, syllables)
+    best: tuple[float, KeyPath, float] | None = None
+    for path, w, s, y in counts:
+        if w < MIN_WORDS_FOR_FIELD_GRADE:
+            continue
+        raised = whole - fk(words - w, sents - s, syllables - y) if w < words else float("inf")  # all the text
+        if best is None or raised > best[0]:
+            best = (raised, path, fk(w, s, y))
+    return (best[1], best[2]) if best is not None and best[0] > 0 else None
+
+
 def _add_months(day: dt.date, months: int) -> dt.date:
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
@@ -116,7 +144,7 @@ class ReadingCache:
     text changed never loads it. ``path`` None keeps nothing (tests, one-off checks).
     """
 
-    FORMAT = "1"
+    FORMAT = "2"
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
@@ -158,22 +186,27 @@ def warm_up() -> None:
 
 def review(handbook: Handbook, today: dt.date | None = None, cache: ReadingCache | None = None) -> list[Problem]:
     """Every editorial warning for the handbook, sorted by file and position."""
-    today = today or dt.datetime.now().astimezone().date()  # the editor's own calendar day
-    cache = cache or ReadingCache(None)
-    limits = handbook.settings.editorial
-    warnings: list[Problem] = []
-    cited: set[str] = set()
-    salt = [ReadingCache.FORMAT, version("textstat"), limits.max_sentence_words, limits.max_reading_grade,
-            handbook.settings.paper]
-    for entry in handbook.pages.values():
-        cited.update(entry.page.sources)
-        warnings.extend(_review_page(entry, limits, handbook.settings.paper, today, cache, salt))
+    warnings = review_pages(list(handbook.pages.values()), handbook.settings, today, cache)
+    cited = {source for entry in handbook.pages.values() for source in entry.page.sources}
     if handbook.sources_doc is not None:
         for source_id in handbook.sources:
             if source_id not in cited:
                 warnings.append(_warn(handbook.sources_doc.problem(
                     (source_id,), "no page cites this source",
                     "cite it under sources on the pages that draw on it, or remove it", at_key=True)))
+    return sorted(warnings)
+
+
+def review_pages(entries: list[PageEntry], settings: HandbookSettings | None, today: dt.date | None = None,
+                 cache: ReadingCache | None = None) -> list[Problem]:
+    """The editorial warnings of these pages alone, with the handbook's limits (the defaults, when its settings
+    are not valid): also what a run with errors elsewhere shows, so no warning waits for a second round."""
+    today = today or dt.datetime.now().astimezone().date()  # the editor's own calendar day
+    cache = cache or ReadingCache(None)
+    limits = settings.editorial if settings is not None else Editorial()
+    paper = settings.paper if settings is not None else "letter"
+    salt = [ReadingCache.FORMAT, version("textstat"), limits.max_sentence_words, limits.max_reading_grade, paper]
+    warnings = [warning for entry in entries for warning in _review_page(entry, limits, paper, today, cache, salt)]
     cache.save()
     return sorted(warnings)
 
@@ -215,12 +248,11 @@ def _reading(page: Any, fields: list[tuple[KeyPath, str]], limits: Editorial, pa
                        "split it into shorter sentences")
     grade = textstat.flesch_kincaid_grade(" ".join(text for _, text in texts))
     if grade > limits.max_reading_grade:
-        long_enough = [(path, text) for path, text in texts
-                       if textstat.lexicon_count(text) >= MIN_WORDS_FOR_FIELD_GRADE] or texts
-        hardest = max((textstat.flesch_kincaid_grade(text), path) for path, text in long_enough)
-        yield (hardest[1], f"the page reads at school grade {grade:.1f} (Flesch-Kincaid), above "
-               f"{limits.max_reading_grade:g}; this field is the hardest, at {hardest[0]:.1f}",
-               "use shorter sentences and everyday words")
+        hardest = _raises_grade_most(texts, textstat)
+        where: KeyPath = hardest[0] if hardest else ()
+        said = (f"; this field raises it most (it reads at {hardest[1]:.1f} alone)" if hardest else "")
+        yield (where, f"the page reads at school grade {grade:.1f} (Flesch-Kincaid), above "
+               f"{limits.max_reading_grade:g}{said}", "use shorter sentences and everyday words")
     if isinstance(page, Checklist):
         limit = chars_per_printed_line(paper)
         for g, group in enumerate(page.groups):

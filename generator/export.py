@@ -13,8 +13,8 @@ from typing import Any
 
 import yaml
 
-from .pipeline import MARKDOWN_EXTENSIONS
 from .render import RenderedSite, themed
+from .text import MARKDOWN_EXTENSIONS
 
 
 @dataclass(frozen=True)

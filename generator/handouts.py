@@ -35,17 +35,19 @@ from markupsafe import Markup
 
 from .editorial import FONT_PT, MARGIN_PT, TICK_BOX_PT
 from .failures import MachineError, missing_pango
+from .models import Checklist
 from .problems import ContentError, Problem
 from .render import (
     CHANNEL_LABELS,
     PACKAGE_ASSETS,
     TemplateRuns,
     contact_lines,
+    day_epoch,
     make_environment,
     message_markdown,
 )
 from .strings import translate
-from .text import escape_html, is_safe_url
+from .text import block, is_safe_url, print_extensions
 from .validate import SETTINGS_FILE, Handbook
 
 HANDOUTS_DIR = "handouts"
@@ -85,8 +87,12 @@ class Handout:
     file: Path
     """The content file a problem with this handout names."""
     line: int = 0
-    one_page: bool = False
-    """Must fit on one sheet: checklists, which people print and fill in by hand."""
+    max_pages: int = 0
+    """How many sheets it may take: a checklist's ``pages`` (1 unless it says more), as people print and fill
+    it in by hand; 0 for no limit (guides, scripts, the packet)."""
+    epoch: int = 0
+    """The date it stands for, in seconds since 1970: its page's review date (the packet: its newest part's).
+    A PDF changes only when something it shows changes, not when another page's date does."""
     parts: tuple[Handout, ...] = ()
     """For the packet: the handouts it binds behind its cover, in order."""
 
@@ -149,11 +155,11 @@ class _Converter:
     """Editors' Markdown to HTML for print, with their HTML shown as text, as on the site."""
 
     def __init__(self, url: Callable[[str], str | None]) -> None:
-        self.md = markdown.Markdown(extensions=["pymdownx.mark", "sane_lists", _PrintMarkdown(url)])
+        self.md = markdown.Markdown(extensions=[*print_extensions(), _PrintMarkdown(url)])
 
     def block(self, text: str) -> Markup:
         self.md.reset()
-        return Markup(self.md.convert(escape_html(text.replace("\r\n", "\n").strip())))  # escaped above
+        return Markup(self.md.convert(block(text)))  # block() escapes editors' HTML
 
     def inline(self, text: str) -> Markup:
         return _unwrap(self.block(" ".join(text.split())))
@@ -214,11 +220,12 @@ def handout_sources(handbook: Handbook, templates_dir: Path | list[Path], url: C
                    sources=[handbook.sources[source] for source in entry.page.sources])
         if html is None:
             continue
-        one_page = entry.page.kind == "checklist"
-        file, line = entry.doc.file, entry.doc.key_spot(("groups",)).line if one_page else 0
+        max_pages = entry.page.pages if isinstance(entry.page, Checklist) else 0
+        file, line = entry.doc.file, entry.doc.key_spot(("groups",)).line if max_pages else 0
         if getattr(entry.doc, "patch_file", None):  # an office's patch changed it: that is the file to edit
             file, line = entry.doc.patch_file, 0
-        handouts[entry.id] = Handout(entry.id, entry.page.title, html, file, line, one_page)
+        handouts[entry.id] = Handout(entry.id, entry.page.title, html, file, line, max_pages,
+                                     day_epoch(entry.page.reviewed))
     run.raise_problems()
     result = list(handouts.values())
     if settings.packet:
@@ -230,8 +237,9 @@ def handout_sources(handbook: Handbook, templates_dir: Path | list[Path], url: C
         assert cover is not None
         settings_file = handbook.content_dir / f"{SETTINGS_FILE}.yml"
         title = translate(settings.language, "Workshop packet: {title}").format(title=settings.title)
-        result.append(Handout(PACKET_ID, title, cover, settings_file,
-                              parts=tuple(handouts[page_id] for page_id in settings.packet)))
+        parts = tuple(handouts[page_id] for page_id in settings.packet)
+        result.append(Handout(PACKET_ID, title, cover, settings_file, epoch=max(part.epoch for part in parts),
+                              parts=parts))
     return result
 
 
@@ -264,10 +272,24 @@ class _Collector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def source_date_epoch() -> int:
-    """The time a build stands for, as reproducible builds define it: SOURCE_DATE_EPOCH when set, else 0."""
+CONTENT_DATE = "HANDBOOK_SOURCE_DATE"
+"""Holds the value the build itself gave SOURCE_DATE_EPOCH (the handbook's newest review date), when the person
+building did not set it: then each handout stands for its own page's date instead."""
+
+
+def set_by_the_build() -> bool:
+    """Whether SOURCE_DATE_EPOCH is the one the build set (not one the person building chose)."""
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    return int(value) if value.isdigit() else 0
+    return bool(value) and os.environ.get(CONTENT_DATE) == value
+
+
+def source_date_epoch() -> int | None:
+    """The time the person building asked every output to stand for (SOURCE_DATE_EPOCH, as reproducible builds
+    define it), or None when they did not."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value.isdigit() or set_by_the_build():
+        return None
+    return int(value)
 
 
 @contextlib.contextmanager
@@ -304,6 +326,8 @@ class Press:
         """How many handouts to render at once: each in a worker process of its own, started once and kept
         (with WeasyPrint loaded and its fonts read) for the press's lifetime."""
         self.epoch = source_date_epoch()
+        """SOURCE_DATE_EPOCH when the person building set it: every handout stands for that time. None: each
+        handout stands for its own page's date (:attr:`Handout.epoch`)."""
         self._pool: Any = None
         self._fingerprint = self._environment_fingerprint()
         self._weasy: Any = None
@@ -325,10 +349,14 @@ class Press:
                 digest.update(hashlib.sha256(path.read_bytes()).digest())
         return digest.hexdigest()
 
+    def epoch_of(self, handout: Handout) -> int:
+        """The time this handout's PDF stands for (fontTools stamps it into the fonts)."""
+        return self.epoch if self.epoch is not None else handout.epoch
+
     def key(self, handout: Handout) -> str:
         """The cache key: changes whenever anything that shapes this PDF changes."""
         if handout not in self._keys:
-            digest = hashlib.sha256(f"{self._fingerprint}\0{self.epoch}\0{int(handout.one_page)}\0".encode())
+            digest = hashlib.sha256(f"{self._fingerprint}\0{self.epoch_of(handout)}\0{handout.max_pages}\0".encode())
             digest.update(handout.html.encode())
             for part in handout.parts:
                 digest.update(f"\0{self.key(part)}".encode())
@@ -437,21 +465,43 @@ class Press:
 
     def render(self, handout: Handout) -> bytes:
         """The PDF of one handout, made now (no cache); raises ContentError naming the page."""
-        with _source_date(self.epoch):
+        with _source_date(self.epoch_of(handout)):
             self._start()
             document = self._document(handout)
-            if handout.one_page and len(document.pages) > 1:
-                raise ContentError([Problem(
-                    handout.file, handout.line, 1 if handout.line else 0,
-                    f"this checklist does not fit on one printed page: its handout runs to {len(document.pages)} "
-                    "pages", hint="shorten the items and notes, give write-in questions fewer lines, or split the "
-                                  "checklist in two")])
+            if handout.max_pages and len(document.pages) > handout.max_pages:
+                raise ContentError([self._too_long(handout, document)])
             if handout.parts:
                 parts = [self._part(part) for part in handout.parts]
                 current = {self.key(part) for part in handout.parts}
                 self._laid_out = {key: doc for key, doc in self._laid_out.items() if key in current}
                 document = document.copy([page for doc in (document, *parts) for page in doc.pages])
             return document.write_pdf(**PDF_OPTIONS)
+
+    def _too_long(self, handout: Handout, document: Any) -> Problem:
+        """A checklist longer than it may be: by how much, what landed on the page after, and where to see it."""
+        from .problems import display_path
+
+        allowed = handout.max_pages
+        spill = _spilled(document.pages[allowed:])
+        keep = self.cache_dir.parent / "too-long" / f"{handout.id}.pdf"
+        shown = ""
+        try:
+            keep.parent.mkdir(parents=True, exist_ok=True)
+            keep.write_bytes(document.write_pdf(**PDF_OPTIONS))
+            shown = f"; the PDF as it is now: {display_path(keep)}"
+        except OSError:
+            pass  # the message says what it can without the file
+        pages = "one printed page" if allowed == 1 else f"{allowed} printed pages"
+        extra = len(document.pages) - allowed
+        amount = (f"about {spill.lines} line{'s' if spill.lines != 1 else ''} ({spill.cm:.1f} cm)"
+                  if extra == 1 else f"{extra} more pages")
+        start = f', starting with "{spill.start}"' if spill.start else ""
+        grow = ("or let it take two pages (pages: 2)" if allowed == 1 else
+                f"or let it take {allowed + extra} pages (pages: {allowed + extra})" if allowed + extra <= 4 else
+                "or split it in two")
+        return Problem(handout.file, handout.line, 1 if handout.line else 0,
+                       f"this checklist does not fit on {pages}: {amount} run onto page {allowed + 1}{start}",
+                       hint=f"shorten the items and notes, give write-in questions fewer lines, {grow}{shown}")
 
     def _part(self, part: Handout) -> Any:
         """One handout of the packet, laid out; kept for the packet's next rendering (a rebuild while
@@ -468,7 +518,7 @@ class Press:
         if self.jobs <= 1 or len(handouts) <= 1:
             return self._one_by_one(handouts)
         pool = self._workers()
-        futures = [pool.submit(_render_in_worker, handout, str(self.path(handout)), self.epoch)
+        futures = [pool.submit(_render_in_worker, handout, str(self.path(handout)), self.epoch_of(handout))
                    for handout in handouts]
         return self._collect(handouts, futures)
 
@@ -529,6 +579,34 @@ class Press:
         for path in self.cache_dir.glob("*.part"):  # left by a build that was stopped while writing
             if now - path.stat().st_mtime > 3600:
                 path.unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class _Spill:
+    lines: int
+    cm: float
+    start: str
+
+
+def _spilled(pages: list[Any]) -> _Spill:
+    """What a layout put on ``pages`` (those past the limit): its lines of text, how tall they stand on the first
+    of them, and how that first line starts."""
+    from weasyprint.formatting_structure import boxes
+
+    lines: list[Any] = []
+    for page in pages:
+        lines.extend(box for box in page._page_box.descendants() if isinstance(box, boxes.LineBox))
+    if not lines:
+        return _Spill(0, 0.0, "")
+    first_page = pages[0]._page_box
+    on_first = [box for box in first_page.descendants() if isinstance(box, boxes.LineBox)]
+    top = first_page.content_box_y()
+    bottom = max((box.position_y + box.height for box in on_first), default=top)
+    words = " ".join(text.text for text in lines[0].descendants() if isinstance(text, boxes.TextBox)).split()
+    start = " ".join(words)
+    if len(start) > 60:
+        start = start[:57].rsplit(" ", 1)[0] + " …"
+    return _Spill(len(lines), (bottom - top) * 2.54 / 96, start)  # CSS pixels: 96 to the inch
 
 
 def _whole_pdf(path: Path) -> bool:

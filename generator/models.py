@@ -318,6 +318,9 @@ class Checklist(PageBase):
     """More about how to use it."""
     groups: Annotated[list[ChecklistGroup], Field(min_length=1)]
     """The checklist's groups of items, in order."""
+    pages: Annotated[StrictInt, Field(ge=1, le=4)] = 1
+    """How many printed pages its PDF handout may take (1 to 4). One is best for a list people fill in by hand;
+    a long checklist may say 2. The check fails when the handout runs longer."""
 
 
 class Thought(Model):

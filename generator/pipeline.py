@@ -16,26 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .editorial import ReadingCache, review
+from .editorial import ReadingCache, review, review_pages
 from .failures import MachineError, from_os_error
-from .handouts import Press, PressReport, handout_sources, page_urls, print_handouts
+from .handouts import CONTENT_DATE, Press, PressReport, handout_sources, page_urls, print_handouts, set_by_the_build
 from .load import load_tree
 from .offices import Office, for_office, layer, load_office
 from .problems import ContentError
 from .render import RenderedSite, render
 from .validate import validate
 from .write import staged, write_files
-
-# Markdown extensions the generated pages rely on, with their options. The plugin enables any that mkdocs.yml
-# leaves out, and export writes them all into the standalone mkdocs.yml.
-MARKDOWN_EXTENSIONS: dict[str, dict[str, Any]] = {
-    "admonition": {},
-    "attr_list": {},
-    "def_list": {},
-    "md_in_html": {},
-    "pymdownx.mark": {},
-    "toc": {"permalink": True},
-}
 
 
 def generate(content_dir: Path, templates_dir: Path, *, site_url: str | None = None, use_directory_urls: bool = True,
@@ -57,13 +46,21 @@ def generate(content_dir: Path, templates_dir: Path, *, site_url: str | None = N
         if office.templates_dir.is_dir():
             templates.insert(0, office.templates_dir)
         site_url = office.settings.site_url or site_url
-    handbook = validate(tree, hidden)
+    scope = office.slug if office is not None else "base"
+    cache = ReadingCache(cache_dir / f"reading-{scope}.json" if cache_dir else None)
+    try:
+        handbook = validate(tree, hidden)
+    except ContentError as error:  # the valid pages' warnings come with the errors, in one run
+        settings, valid = error.partial or (None, {})
+        raise error.with_warnings(review_pages(list(valid.values()), settings, cache=cache)) from None
     if office is not None:
         handbook = for_office(handbook, office, layered.asset_dirs)
-    scope = office.slug if office is not None else "base"
-    warnings = review(handbook, cache=ReadingCache(cache_dir / f"reading-{scope}.json" if cache_dir else None))
+    warnings = review(handbook, cache=cache)
     url = page_urls(site_url, use_directory_urls, hidden)
-    site = render_all(handbook, templates, url, office, cache_dir, handouts=handouts)
+    try:
+        site = render_all(handbook, templates, url, office, cache_dir, handouts=handouts)
+    except ContentError as error:
+        raise error.with_warnings(warnings) from None
     return dataclasses.replace(site, warnings=tuple(warnings))
 
 
@@ -166,8 +163,9 @@ class Project:
         site = generate(self.content_dir, self.templates_dir, site_url=self.site_url,
                         use_directory_urls=self.use_directory_urls, handouts=handouts, office=self.office,
                         cache_dir=self.cache_dir)
-        if not os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
-            os.environ["SOURCE_DATE_EPOCH"] = str(site.source_date_epoch)
+        if set_by_the_build() or not os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
+            os.environ["SOURCE_DATE_EPOCH"] = str(site.source_date_epoch)  # a rebuild while previewing updates it
+            os.environ[CONTENT_DATE] = str(site.source_date_epoch)
         return site
 
 

@@ -28,10 +28,10 @@ from .editorial import warm_up
 from .failures import MachineError, from_os_error
 from .handouts import Handout, Press, PressRun, start_handouts
 from .load import YAML_SUFFIXES
-from .pipeline import MARKDOWN_EXTENSIONS, Project, make_handouts
+from .pipeline import Project, make_handouts
 from .problems import ContentError, Problem, format_plain, summarize
 from .render import PACKAGE_ASSETS, RenderedSite, bytecode_cache, themed
-from .text import clean_html
+from .text import MARKDOWN_EXTENSIONS, clean_html
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 OFFLINE_SHIM = "assets/javascripts/iframe-worker-shim.js"
@@ -118,7 +118,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 raise PluginError(f"The handbook could not be built: {failure.what}.\n"
                                   f"  what to do: {failure.fix}") from None
             except ContentError as error:
-                report = f"{format_plain(error.problems, excerpts=True)}\n{summarize(error.problems)}"
+                shown = sorted([*error.problems, *error.warnings])  # errors and warnings, in one run
+                report = f"{format_plain(shown, excerpts=True)}\n{summarize(error.problems)}" + (
+                    f", and {summarize(error.warnings, 'warning')}" if error.warnings else "")
                 if not (self.serving and self.last_good):
                     raise PluginError(f"The handbook's content has problems; nothing was built.\n{report}") from None
                 # While previewing, keep the last good pages up, each with the problems on top, so the editor

@@ -60,11 +60,19 @@ class Problem:
 
 
 class ContentError(Exception):
-    """Raised when content has problems; carries every one of them, sorted by file and position."""
+    """Raised when content has problems; carries every one of them, sorted by file and position, and the
+    editorial warnings found so far (so one run shows errors and warnings together)."""
 
-    def __init__(self, problems: Iterable[Problem]):
+    def __init__(self, problems: Iterable[Problem], warnings: Iterable[Problem] = ()):
         self.problems: list[Problem] = sorted(problems)
+        self.warnings: list[Problem] = sorted(warnings)
+        self.partial: object = None
+        """What could be validated despite the problems (see :func:`generator.validate.validate`)."""
         super().__init__(format_plain(self.problems))
+
+    def with_warnings(self, warnings: Iterable[Problem]) -> ContentError:
+        """The same problems, with these editorial warnings."""
+        return ContentError(self.problems, [*self.warnings, *warnings])
 
 
 def display_path(path: Path, root: Path | None = None) -> str:

@@ -353,11 +353,12 @@ def render(handbook: Handbook, templates_dir: Path | list[Path], handouts: tuple
         generated=generated,
         theme=theme,
         site_url=site_url,
-        source_date_epoch=_epoch(source_date),
+        source_date_epoch=day_epoch(source_date),
     )
 
 
-def _epoch(day: dt.date) -> int:
+def day_epoch(day: dt.date) -> int:
+    """Midnight UTC of ``day``, in seconds since 1970 (the form SOURCE_DATE_EPOCH takes)."""
     return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
 
 

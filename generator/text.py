@@ -56,8 +56,75 @@ def inline(text: str) -> str:
 
 
 def block(text: str) -> str:
-    """Markdown paragraphs: line endings normalised, HTML shown as text."""
-    return escape_html(text.replace("\r\n", "\n").strip())
+    """Markdown paragraphs: line endings normalised, nested lists indented as Python-Markdown reads them, HTML
+    shown as text."""
+    return escape_html(nest_lists(text.replace("\r\n", "\n").strip()))
+
+
+# --- Markdown, read the same way on the site and on paper ------------------------------------------------------
+
+MARKDOWN_EXTENSIONS: dict[str, dict[str, Any]] = {
+    "admonition": {},
+    "attr_list": {},
+    "def_list": {},
+    "fenced_code": {},
+    "md_in_html": {},
+    "pymdownx.mark": {},
+    "sane_lists": {},
+    "tables": {},
+    "toc": {"permalink": True},
+}
+"""The Markdown extensions editors' text is read with, on the site and in the PDF handouts alike (one list:
+what a page shows, its handout shows). The plugin enables any that mkdocs.yml leaves out, export writes them
+into the standalone mkdocs.yml, and the handouts convert with them (:func:`print_extensions`)."""
+
+
+def print_extensions() -> list[Any]:
+    """:data:`MARKDOWN_EXTENSIONS` for paper: the same, without the site's "¶" links beside headings."""
+    from markdown.extensions.toc import TocExtension
+
+    return [TocExtension(permalink=False) if name == "toc" else name for name in MARKDOWN_EXTENSIONS]
+
+
+_LIST_ITEM = re.compile(r"^( *)([-*+]|\d{1,9}[.)])( +|$)")
+_FENCE = re.compile(r"^ *(```|~~~)")
+
+
+def nest_lists(text: str) -> str:
+    """Nested list items re-indented by four spaces a level, the only indent Python-Markdown reads as nesting.
+
+    Most editors indent a nested item by two spaces (under its parent's text), which Python-Markdown would
+    flatten into the parent list without a word. An item is nested when it is indented more than the item
+    above it; lines that continue an item move with it. Code fences are left as they are.
+    """
+    lines = text.split("\n")
+    stack: list[tuple[int, int]] = []  # (the item's indent as written, its indent now), outermost first
+    fenced = False
+    for number, line in enumerate(lines):
+        if _FENCE.match(line):
+            fenced = not fenced
+        if fenced or not line.strip():
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        item = _LIST_ITEM.match(line)
+        if item is None:
+            if indent == 0:
+                stack = []  # a paragraph after the list ends it
+            elif stack:  # a line that continues the item above: keep it under that item's text
+                written, now = stack[-1]
+                lines[number] = " " * max(indent + now - written, 0) + line.lstrip(" ")
+            continue
+        while stack and indent < stack[-1][0]:
+            stack.pop()
+        if stack and indent == stack[-1][0]:
+            new = stack.pop()[1]
+        elif stack:  # deeper than the item above: its child
+            new = stack[-1][1] + 4
+        else:
+            new = 0 if indent < 4 else indent
+        stack.append((indent, new))
+        lines[number] = " " * new + line.lstrip(" ")
+    return "\n".join(lines)
 
 
 # --- links -------------------------------------------------------------------------------------------------

@@ -145,7 +145,10 @@ def validate(tree: LoadedTree, hidden: frozenset[str] = frozenset()) -> Handbook
     if settings_doc is not None:
         problems.extend(_check_packet(settings_doc, known_ids, pages, hidden))
     if problems:
-        raise ContentError(problems)
+        error = ContentError(problems)
+        # The pages that are valid on their own still get their editorial warnings in the same run.
+        error.partial = (settings, pages)
+        raise error
     assert settings is not None  # a missing or broken settings file is a problem above
     if hidden:
         pages = {page_id: dataclasses.replace(entry, page=entry.page.model_copy(

@@ -86,8 +86,66 @@ def test_reading_grade_names_the_hardest_field(tmp_path: Path) -> None:
             "compatibility before committing themselves contractually.")
     report = warnings(tmp_path, {"content/guide.yml": GUIDE.replace("Because it helps.", hard)})
     assert report.startswith("content/guide.yml:9:10: warning: sections[0].why: the page reads at school grade ")
-    assert "(Flesch-Kincaid), above 9; this field is the hardest, at " in report
+    assert "(Flesch-Kincaid), above 9; this field raises it most (it reads at " in report
     assert report.endswith("hint: use shorter sentences and everyday words")
+
+
+def test_a_one_word_heading_is_never_named_as_the_hardest_field(tmp_path: Path) -> None:
+    """Issue 14: a checklist of long jargon items under the heading "Preparation" (grade 32 alone) names an
+    item, the text that makes the page hard, not the heading too short to grade."""
+    jargon = ("Systematically investigate organisational remuneration characteristics, institutional "
+              "considerations and interpersonal compatibility beforehand.")
+    checklist = f"""\
+kind: checklist
+title: Ready
+summary: Tick it.
+phase: after
+sources: [an-article]
+reviewed: 2026-06-01
+when: Before you go.
+groups:
+  - title: Preparation
+    items:
+      - text: Bring a pen.
+      - text: {jargon}
+      - text: Arrive early.
+"""
+    report = warnings(tmp_path, {"content/list.yml": checklist})
+    grade_line = next(line for line in report.splitlines() if "reads at school grade" in line)
+    assert grade_line.startswith("content/list.yml:12:15: warning: groups[0].items[1].text: the page reads at"), \
+        grade_line
+    assert "title" not in grade_line.split(": the page")[0]
+
+
+def test_short_fields_alone_name_no_field(tmp_path: Path) -> None:
+    checklist = """\
+kind: checklist
+title: Ready
+summary: Tick it.
+phase: after
+sources: [an-article]
+reviewed: 2026-06-01
+when: Beforehand.
+groups:
+  - title: Preparation
+    items:
+      - text: Institutional considerations.
+      - text: Organisational characteristics.
+"""
+    report = warnings(tmp_path, {"content/list.yml": checklist})
+    grade_line = next(line for line in report.splitlines() if "reads at school grade" in line)
+    assert grade_line.startswith("content/list.yml:1:1: warning: the page reads at school grade"), grade_line
+    assert "raises it most" not in grade_line
+
+
+def test_a_table_is_not_one_long_sentence(tmp_path: Path) -> None:
+    """Issue 14: each cell of a table reads on its own; a table of short cells draws no long-sentence warning."""
+    table = ("|  Factor | Weight | Rating | Notes about this factor |\n| --- | :---: | ---: | --- |\n"
+             + "".join(f"| Salary and benefits {n} | 3 | 5 | Compare with the market rate |\n" for n in range(6)))
+    assert plain_text(table).startswith("Factor. Weight. Rating. Notes about this factor. Salary and benefits 0. 3. ")
+    guide = GUIDE.replace("    why: Because it helps.", "    why: |\n" + "".join(f"      {row}\n" for row in
+                                                                                   table.splitlines()))
+    assert "a sentence of" not in warnings(tmp_path, {"content/guide.yml": guide})
 
 
 def test_checklist_items_must_fit_one_printed_line(tmp_path: Path) -> None:
