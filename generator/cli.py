@@ -113,6 +113,8 @@ def _generate(project: Project, output_format: str = "plain", strict: bool = Fal
         sys.exit(1)
     if warnings:
         _report(warnings, output_format, f"No errors; {summarize(warnings, 'warning')} (see above).")
+    for note in site.notes:
+        click.secho(f"Note: {note}", fg="cyan")
     return site
 
 
@@ -339,8 +341,118 @@ def new_office(config_file: Path, slug: str) -> None:
         _fail_setup(SetupError(f"{display_path(folder)}/ already exists"))
     folder.mkdir(parents=True)
     (folder / OFFICE_FILE).write_text(office_template(slug), encoding="utf-8", newline="\n")
+    _accept(project, slug, ())  # the base it starts from: so check can say when the base moves on
     click.secho(f"Created {display_path(folder / OFFICE_FILE)}. Edit it, then run: handbook build --office {slug}",
                 fg="green")
+
+
+@main.group()
+def offices() -> None:
+    """Keep career offices' handbooks up to date with the shared base.
+
+    Each office records the parts of the base its own pages, patches, hidden pages and templates were made
+    from (offices/SLUG/base-stamps.yml). `handbook check --office SLUG` warns when one of them changed in the
+    base since; `offices status` shows every office at once; `offices accept` records the base as it is now.
+    """
+
+
+@offices.command()
+@debug_option
+@config_option
+@click.option("--format", "output_format", type=click.Choice(["plain", "json"]), default="plain",
+              show_default=True, help="plain for people; json for tools.")
+@click.option("--strict", is_flag=True, help="Exit with 1 when any office is behind the base or in conflict (for CI).")
+def status(config_file: Path, output_format: str, strict: bool) -> None:
+    """One line per office: up to date, behind the base, or in conflict with it."""
+    import json
+
+    from .load import load_tree
+    from .offices import office_slugs
+    from .overlays import StampsError, drift
+
+    project = _project(config_file)
+    base = load_tree(project.content_dir)
+    reports = []
+    for slug in office_slugs(project.offices_dir):
+        office = _with_office(project, slug).office
+        assert office is not None
+        try:
+            reports.append(drift(office, base, project.templates_dir))
+        except StampsError as error:
+            click.secho(f"Error: {error}", fg="red", err=True)
+            sys.exit(1)
+    if output_format == "json":
+        click.echo(json.dumps([_report_json(report, project) for report in reports], indent=2, ensure_ascii=False))
+    else:
+        width = max([len(r.slug) for r in reports] + [6])
+        click.echo(f"{'office':<{width}}  {'state':<10}  changed in the base since accepted")
+        for report in reports:
+            colour = {"up to date": "green", "behind": "yellow", "conflict": "red"}[report.state]
+            what = ("no record of the base yet: run handbook offices accept " + report.slug if not report.stamped
+                    else ", ".join(d.overlay.id + (" (not recorded)" if d.unrecorded else "")
+                                   for d in report.drifts) or "nothing")
+            if report.new_pages:
+                what += f"; {len(report.new_pages)} new base page{'s' if len(report.new_pages) != 1 else ''}"
+            click.echo(f"{report.slug:<{width}}  " + click.style(f"{report.state:<10}", fg=colour) + f"  {what}")
+        if not reports:
+            click.echo("(no offices: create one with handbook new-office SLUG)")
+    if strict and any(report.state != "up to date" for report in reports):
+        sys.exit(1)
+
+
+def _report_json(report: object, project: Project) -> dict:
+    from .overlays import DriftReport
+
+    assert isinstance(report, DriftReport)
+    root = project.config_file.parent
+
+    def rel(path: Path) -> str:
+        return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+
+    return {
+        "office": report.slug, "state": report.state, "recorded": report.stamped,
+        "new_base_pages": report.new_pages,
+        "changes": [{"override": d.overlay.kind, "name": d.overlay.name, "file": rel(d.overlay.over),
+                     "base": rel(d.overlay.base), "state": "not recorded" if d.unrecorded else d.state,
+                     "fields": {path: {"old": old, "new": new} for path, (old, new) in d.changes.items()}}
+                    for d in report.drifts],
+    }
+
+
+@offices.command(name="accept")
+@debug_option
+@config_option
+@click.argument("slug")
+@click.argument("names", nargs=-1, metavar="[PAGE|TEMPLATE]...")
+def accept_command(config_file: Path, slug: str, names: tuple[str, ...]) -> None:
+    """Record the base as it is now for office SLUG, after reviewing what changed.
+
+    With page ids or template names, only those are recorded (the rest stay as they were); without, every
+    replaced page, patch, hidden page and template, and the list of base pages the office has seen.
+    """
+    project = _project(config_file)
+    recorded = _accept(project, slug, names)
+    listed = ", ".join(recorded) if recorded else "no changes of its own yet"
+    click.secho(f"Recorded the base for {slug}: {listed}.", fg="green")
+
+
+def _accept(project: Project, slug: str, names: tuple[str, ...]) -> list[str]:
+    from .load import load_tree
+    from .overlays import StampsError, accept, unknown_names
+
+    office = _with_office(project, slug).office
+    assert office is not None
+    base = load_tree(project.content_dir)
+    unknown = unknown_names(office, base, project.templates_dir, names)
+    if unknown:
+        raise click.BadParameter(f"{', '.join(unknown)}: the office replaces, patches, hides or overrides no such "
+                                 "page or template", param_hint="PAGE|TEMPLATE")
+    try:
+        _, recorded = accept(office, base, project.templates_dir, project.config_file.parent, names)
+    except StampsError as error:
+        click.secho(f"Error: {error}", fg="red", err=True)
+        sys.exit(1)
+    return recorded
 
 
 @main.command()

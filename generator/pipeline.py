@@ -21,7 +21,7 @@ from .failures import MachineError, from_os_error
 from .handouts import CONTENT_DATE, Press, PressReport, handout_sources, page_urls, print_handouts, set_by_the_build
 from .load import load_tree
 from .offices import Office, for_office, layer, load_office
-from .problems import ContentError
+from .problems import ContentError, Problem
 from .render import RenderedSite, render
 from .validate import validate
 from .write import staged, write_files
@@ -37,7 +37,7 @@ def generate(content_dir: Path, templates_dir: Path, *, site_url: str | None = N
     With an ``office``, its pages, patches, hidden pages, templates and identity are laid over the base.
     ``cache_dir`` keeps what the next run can reuse (each page's reading grades, compiled templates).
     """
-    tree = load_tree(content_dir)
+    tree = base = load_tree(content_dir)
     hidden: frozenset[str] = frozenset()
     templates = [templates_dir]
     if office is not None:
@@ -53,15 +53,31 @@ def generate(content_dir: Path, templates_dir: Path, *, site_url: str | None = N
     except ContentError as error:  # the valid pages' warnings come with the errors, in one run
         settings, valid = error.partial or (None, {})
         raise error.with_warnings(review_pages(list(valid.values()), settings, cache=cache)) from None
+    notes: list[str] = []
     if office is not None:
         handbook = for_office(handbook, office, layered.asset_dirs)
     warnings = review(handbook, cache=cache)
+    if office is not None:  # what changed in the base under the office's own changes
+        drifted, notes = office_drift(office, base, templates_dir)
+        warnings = [*warnings, *drifted]
     url = page_urls(site_url, use_directory_urls, hidden)
     try:
         site = render_all(handbook, templates, url, office, cache_dir, handouts=handouts)
     except ContentError as error:
         raise error.with_warnings(warnings) from None
-    return dataclasses.replace(site, warnings=tuple(warnings))
+    return dataclasses.replace(site, warnings=tuple(sorted(warnings)), notes=tuple(notes))
+
+
+def office_drift(office: Office, base: Any, templates_dir: Path) -> tuple[list[Any], list[str]]:
+    """The office's overlays whose base changed, as warnings, and a note naming base pages it has not seen."""
+    from .overlays import StampsError, drift, drift_problems, new_pages_note, stamps_path
+
+    try:
+        report = drift(office, base, templates_dir)
+    except StampsError as error:
+        raise ContentError([Problem(stamps_path(office), 0, 0, str(error))]) from None
+    note = new_pages_note(report)
+    return drift_problems(report, office), [note] if note else []
 
 
 def render_all(handbook: Any, templates: list[Path], url: Any, office: Office | None = None,

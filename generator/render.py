@@ -106,6 +106,8 @@ class RenderedSite:
     """Settings for Material's theme (an office's logo, favicon and colours)."""
     site_url: str | None = None
     """An office's own address, which replaces mkdocs.yml's site_url."""
+    notes: tuple[str, ...] = ()
+    """Information for the person building, not a problem (base pages an office has not seen yet)."""
     source_date_epoch: int = 0
     """The handbook's date, in seconds since 1970: midnight UTC of its newest page review. Builds that do not
     set SOURCE_DATE_EPOCH use it, so the sitemap and the handouts do not change with the day of the build."""
