@@ -68,9 +68,13 @@ LAYOUT = {"margin_pt": MARGIN_PT, "margin_top_pt": 40, "tick_box_pt": TICK_BOX_P
 # The office's colour on handouts (headings, rules); indigo 800, as the site's indigo, 10:1 on white.
 BRAND_COLOR = "#283593"
 # Bumped when this module changes how it renders, so old cached PDFs are not reused.
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"
 # Cached PDFs unused for this long are deleted at the end of a build.
 CACHE_DAYS = 30
+MAX_CHECKLIST_PAGES = 4
+"""The most pages a checklist may say it takes (``pages`` in models.Checklist)."""
+FONT_EPOCH = 0
+"""The time the shipped fonts are stamped with when a press converts them (1970: the same on every machine)."""
 PDF_OPTIONS: dict[str, Any] = {"pdf_forms": True, "pdf_variant": "pdf/ua-1"}
 
 
@@ -396,8 +400,11 @@ class Press:
         faces = "\n".join(f'@font-face {{ font-family: "{FONT_FAMILY}"; font-weight: {weight}; '
                           f'font-style: {style}; src: url("{name}") format("woff"); }}'
                           for (weight, style), name in FONT_FACES.items())
-        self._font_css = weasyprint.CSS(string=faces, base_url=f"{FONTS_DIR.as_uri()}/", font_config=self._fonts,
-                                        url_fetcher=self._fetcher())
+        # The fonts are converted once, here, and fontTools stamps them with the time: a fixed one, whatever the
+        # handout this press happens to make first (each handout's own date stamps its subset fonts later).
+        with _source_date(FONT_EPOCH):
+            self._font_css = weasyprint.CSS(string=faces, base_url=f"{FONTS_DIR.as_uri()}/",
+                                            font_config=self._fonts, url_fetcher=self._fetcher())
 
     def _fetcher(self) -> Any:
         readable = self.readable
@@ -470,6 +477,8 @@ class Press:
             document = self._document(handout)
             if handout.max_pages and len(document.pages) > handout.max_pages:
                 raise ContentError([self._too_long(handout, document)])
+            if handout.max_pages:  # it fits now: the overflowing PDF kept last time is of no more use
+                (self.cache_dir.parent / "too-long" / f"{handout.id}.pdf").unlink(missing_ok=True)
             if handout.parts:
                 parts = [self._part(part) for part in handout.parts]
                 current = {self.key(part) for part in handout.parts}
@@ -493,15 +502,19 @@ class Press:
             pass  # the message says what it can without the file
         pages = "one printed page" if allowed == 1 else f"{allowed} printed pages"
         extra = len(document.pages) - allowed
-        amount = (f"about {spill.lines} line{'s' if spill.lines != 1 else ''} ({spill.cm:.1f} cm)"
-                  if extra == 1 else f"{extra} more pages")
+        if extra > 1:
+            amount = f"{extra} more pages"
+        elif spill.lines:
+            amount = f"about {spill.lines} line{'s' if spill.lines != 1 else ''} ({spill.cm:.1f} cm)"
+        else:
+            amount = f"about {spill.cm:.1f} cm"
         start = f', starting with "{spill.start}"' if spill.start else ""
-        grow = ("or let it take two pages (pages: 2)" if allowed == 1 else
-                f"or let it take {allowed + extra} pages (pages: {allowed + extra})" if allowed + extra <= 4 else
-                "or split it in two")
+        needed = allowed + extra
+        grow = f"let it take {needed} pages (pages: {needed}), " if needed <= MAX_CHECKLIST_PAGES else ""
         return Problem(handout.file, handout.line, 1 if handout.line else 0,
                        f"this checklist does not fit on {pages}: {amount} run onto page {allowed + 1}{start}",
-                       hint=f"shorten the items and notes, give write-in questions fewer lines, {grow}{shown}")
+                       hint=f"shorten the items and notes, give write-in questions fewer lines, {grow}or split the "
+                            f"checklist in two{shown}")
 
     def _part(self, part: Handout) -> Any:
         """One handout of the packet, laid out; kept for the packet's next rendering (a rebuild while
