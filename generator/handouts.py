@@ -433,9 +433,9 @@ class Press:
         logger = logging.getLogger("weasyprint")
         logger.addHandler(collector)
         try:
-            document = self._weasy.HTML(string=handout.html, base_url=self.base_url,
-                                        url_fetcher=self._fetcher()).render(
-                stylesheets=[self._font_css], font_config=self._fonts, **PDF_OPTIONS)
+            html = self._weasy.HTML(string=handout.html, base_url=self.base_url, url_fetcher=self._fetcher())
+            _never_sends(html.etree_element)
+            document = html.render(stylesheets=[self._font_css], font_config=self._fonts, **PDF_OPTIONS)
         except (Exception, self._weasy.urls.FatalURLFetchingError) as error:  # this handout's problem, whatever
             cause = error.__cause__ or error  # a refused file: our fetcher's reason, not WeasyPrint's wrapper
             collector.messages.append(str(cause) or type(cause).__name__)
@@ -632,6 +632,23 @@ def _whole_pdf(path: Path) -> bool:
     except OSError:
         return False
     return head == b"%PDF-" and b"%%EOF" in tail
+
+
+
+
+def _never_sends(root: Any) -> None:
+    """A handout is filled in and kept: it never sends its answers anywhere. Forms lose their address
+    (``action``), and buttons and submit inputs, which would become PDF "submit form" actions, are removed."""
+    parents = {child: parent for parent in root.iter() for child in parent}
+    for element in list(root.iter()):
+        tag = element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
+        if tag == "form":
+            element.attrib.pop("action", None)
+        element.attrib.pop("formaction", None)
+        if tag == "button" or (tag == "input" and element.get("type", "").lower() in ("submit", "image", "reset")):
+            parent = parents.get(element)
+            if parent is not None:
+                parent.remove(element)
 
 
 def _drop_unsafe_links(document: Any) -> None:

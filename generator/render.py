@@ -20,7 +20,7 @@ from .models import Phase, Source
 from .problems import ContentError, Problem
 from .sandbox import LimitedSandbox, TemplateLimit
 from .strings import date_in, translate, translator
-from .text import block, escape_attribute, escape_html, inline
+from .text import block, escape_attribute, escape_html, inline, safe_front_matter
 from .validate import HOME_PAGE, KIND_ORDER, Handbook, PageEntry, placeholders_in
 
 HOME_LABEL = "Home"
@@ -344,7 +344,7 @@ def render(handbook: Handbook, templates_dir: Path | list[Path], handouts: tuple
             static[logo] = office.logo
             theme.update(logo=logo, favicon=logo)
     return RenderedSite(
-        pages={path: text for path, text in sorted(pages.items()) if text is not None},
+        pages={path: safe_front_matter(text) for path, text in sorted(pages.items()) if text is not None},
         static=dict(sorted(static.items())),
         nav=nav,
         site_name=escape_attribute(site_name),

@@ -175,6 +175,41 @@ def text_problems(doc: Any) -> list[Any]:
     return problems
 
 
+# --- front matter ------------------------------------------------------------------------------------------------
+
+FRONT_MATTER_KEYS = {"title", "description", "hide"}
+"""What a page's front matter may set: Material prints ``title`` and ``description`` into ``<head>`` as they
+are; ``hide`` takes the names of parts of the page to leave out."""
+_HIDE = {"navigation", "toc", "footer", "path", "tags", "feedback"}
+
+
+def safe_front_matter(markdown: str) -> str:
+    """A generated page whose front matter holds only :data:`FRONT_MATTER_KEYS`, with text HTML-escaped: a
+    template (an office's) cannot write a ``<script>`` into ``<head>``, which Material does not escape. A page
+    whose front matter is already safe is returned as it is, byte for byte."""
+    if not markdown.startswith("---\n") or "\n---\n" not in markdown[3:]:
+        return markdown
+    end = markdown.index("\n---\n", 3)
+    import json
+
+    import yaml
+
+    try:
+        data = yaml.safe_load(markdown[4:end])
+    except yaml.YAMLError:
+        data = None
+    kept: dict[str, Any] = {}
+    for key, value in (data.items() if isinstance(data, dict) else ()):
+        if key in ("title", "description") and isinstance(value, str):
+            kept[key] = escape_attribute(html.unescape(value))
+        elif key == "hide" and isinstance(value, list):
+            kept[key] = [item for item in value if item in _HIDE]
+    if isinstance(data, dict) and kept == data:
+        return markdown
+    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in kept.items()]
+    return "---\n" + "".join(f"{line}\n" for line in lines) + markdown[end + 1:]
+
+
 # --- HTML on the site ----------------------------------------------------------------------------------------
 
 # What the handbook's templates and Markdown extensions make, and nothing else: no scripts, frames, forms that
@@ -202,6 +237,14 @@ _STYLE_PROPERTIES = {"text-align", "--handbook-lines"}
 _cleaner: Any = None
 
 
+def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    # Material's own elements have ids starting with "__" (__config, __search, __drawer): a page's content may
+    # not take them over (its #__config is read as the site's settings).
+    if attribute in ("id", "for", "name") and value.startswith("__"):
+        return None
+    return value
+
+
 def clean_html(fragment: str) -> str:
     """A page's HTML with only what the handbook's own templates make (nh3, the Rust ammonia sanitiser): the
     last guard, after validation and escaping, against anything an office's template or text slipped in."""
@@ -212,5 +255,5 @@ def clean_html(fragment: str) -> str:
         _cleaner = nh3.Cleaner(tags=_TAGS, attributes=_ATTRIBUTES, generic_attribute_prefixes={"aria-", "data-"},
                                url_schemes=set(SAFE_SCHEMES), link_rel=None, strip_comments=True,
                                clean_content_tags={"script", "style"},
-                               filter_style_properties=_STYLE_PROPERTIES)
+                               filter_style_properties=_STYLE_PROPERTIES, attribute_filter=_attribute_filter)
     return _cleaner.clean(fragment)

@@ -373,7 +373,7 @@ def _assert_pdfs_inert(pdfs: list[Path], least: int = 6) -> set[str]:
     for pdf in pdfs:
         reader = PdfReader(pdf)
         raw = pdf.read_bytes()
-        for marker in (b"/JavaScript", b"/JS ", b"/JS(", b"/Launch", b"/EmbeddedFile"):
+        for marker in (b"/JavaScript", b"/JS ", b"/JS(", b"/Launch", b"/EmbeddedFile", b"/SubmitForm"):
             assert marker not in raw, f"{pdf.name} holds {marker!r}"
         for page in reader.pages:
             for annotation in page.get("/Annots") or []:
@@ -396,9 +396,14 @@ def test_raw_html_in_an_office_template_is_sanitised_on_the_site_and_in_the_pdf(
     evil = ('<p onclick="alert(1)">Hi <a href="javascript:alert(1)">x</a> <a href="jav&#x09;ascript:alert(1)">y</a>'
             '<script>alert(1)</script><iframe src="https://evil.example"></iframe>'
             '<img src="data:text/html,<script>alert(1)</script>" onerror="alert(1)">'
-            '<a href="https://example.org/ok">ok</a></p>')
-    base = (REPO / "templates" / "page.md.j2").read_text(encoding="utf-8")
-    (templates / "page.md.j2").write_text(base + "\n" + evil + "\n", encoding="utf-8")
+            '<a href="https://example.org/ok">ok</a></p>'
+            '<h2 id="__config">{"search": "data:text/javascript,alert(1)"}</h2>'
+            '<form action="javascript:alert(1)"><input name="q"><button>Send</button></form>'
+            '<form action="https://evil.example/collect"><input type="submit" value="Send"></form>')
+    # Material prints the front matter's title and description into <head> as they are.
+    front = ('---\ntitle: "x</title><script>alert(\'title\')</script>"\n'
+             'description: "\\"><script>alert(\'desc\')</script><meta x=\\""\ntemplate: "../../evil.html"\n---\n')
+    (templates / "page.md.j2").write_text(front + "\n# {{ page.title | inline }}\n\n" + evil + "\n", encoding="utf-8")
     handout = (REPO / "templates" / "_handout.html.j2").read_text(encoding="utf-8")
     assert "</body>" in handout
     (templates / "_handout.html.j2").write_text(handout.replace("</body>", f"{evil}</body>"), encoding="utf-8")
@@ -406,6 +411,8 @@ def test_raw_html_in_an_office_template_is_sanitised_on_the_site_and_in_the_pdf(
     assert result.returncode == 0, result.stdout + result.stderr
     page = (tmp_path / "site" / "riverside" / "index.html").read_text(encoding="utf-8")
     assert _live_parts(page) == []
+    assert 'id="__config"' not in page.split('<script id="__config"')[0], "content cannot take Material's ids"
+    assert "<title>x&lt;/title&gt;&lt;script&gt;" in page and "action=" not in page
     assert '<a href="https://example.org/ok">ok</a>' in page, "what is safe stays"
     links = _assert_pdfs_inert(sorted((tmp_path / "site" / "riverside").rglob("*.pdf")), least=4)
     assert "https://example.org/ok" in links, "the safe link in the same template stays a link"
