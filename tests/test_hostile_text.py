@@ -375,9 +375,13 @@ def _assert_pdfs_inert(pdfs: list[Path], least: int = 6) -> set[str]:
         raw = pdf.read_bytes()
         for marker in (b"/JavaScript", b"/JS ", b"/JS(", b"/Launch", b"/EmbeddedFile", b"/SubmitForm"):
             assert marker not in raw, f"{pdf.name} holds {marker!r}"
+        catalog = reader.trailer["/Root"]
+        assert "/OpenAction" not in catalog and "/JavaScript" not in (catalog.get("/Names") or {}), pdf.name
         for page in reader.pages:
             for annotation in page.get("/Annots") or []:
                 action = annotation.get_object().get("/A")
+                kind = action.get("/S") if action is not None else None
+                assert kind in (None, "/URI", "/GoTo"), f"{pdf.name} has a {kind} action"
                 if action is not None and action.get("/S") == "/URI":
                     uri = str(action.get("/URI"))
                     assert not DANGEROUS_URL.match(uri.strip()), f"{pdf.name} links to {uri}"
