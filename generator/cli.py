@@ -389,7 +389,8 @@ def status(config_file: Path, output_format: str, strict: bool) -> None:
         for report in reports:
             colour = {"up to date": "green", "behind": "yellow", "conflict": "red"}[report.state]
             what = ("no record of the base yet: run handbook offices accept " + report.slug if not report.stamped
-                    else ", ".join(d.overlay.id + (" (not recorded)" if d.unrecorded else "")
+                    else ", ".join(d.overlay.id + (" (not recorded)" if d.unrecorded else " (gone from the base)"
+                                                   if d.vanished else "")
                                    for d in report.drifts) or "nothing")
             if report.new_pages:
                 what += f"; {len(report.new_pages)} new base page{'s' if len(report.new_pages) != 1 else ''}"
@@ -413,7 +414,8 @@ def _report_json(report: object, project: Project) -> dict:
         "office": report.slug, "state": report.state, "recorded": report.stamped,
         "new_base_pages": report.new_pages,
         "changes": [{"override": d.overlay.kind, "name": d.overlay.name, "file": rel(d.overlay.over),
-                     "base": rel(d.overlay.base), "state": "not recorded" if d.unrecorded else d.state,
+                     "base": rel(d.overlay.base),
+                     "state": "not recorded" if d.unrecorded else "gone from the base" if d.vanished else d.state,
                      "fields": {path: {"old": old, "new": new} for path, (old, new) in d.changes.items()}}
                     for d in report.drifts],
     }

@@ -54,11 +54,13 @@ def plain_text(markdown: str) -> str:
     """What a reader reads of a Markdown text: markup removed, each paragraph and list item a sentence."""
     blocks: list[str] = []
     current: list[str] = []
-    for line in markdown.splitlines():
-        if not line.strip() or _TABLE_RULE.match(line):
+    lines = markdown.splitlines()
+    table_rows = _table_rows(lines)
+    for number, line in enumerate(lines):
+        if not line.strip() or number in table_rows and _TABLE_RULE.match(line):
             blocks.append(" ".join(current))
             current = []
-        elif line.lstrip().startswith("|") or " | " in line:  # a table's row: each cell reads on its own
+        elif number in table_rows:  # a table's row: each cell reads on its own
             blocks.append(" ".join(current))
             blocks.extend(cell.strip() for cell in line.strip().strip("|").split("|"))
             current = []
@@ -74,6 +76,20 @@ def plain_text(markdown: str) -> str:
         if text:
             sentences.append(text if text[-1] in ".!?:" else text + ".")
     return " ".join(sentences)
+
+
+def _table_rows(lines: list[str]) -> set[int]:
+    """The numbers of the lines that make a Markdown table: a header row, its | --- | rule, and the rows after
+    it up to a blank line. (A "|" in an ordinary sentence does not make one.)"""
+    rows: set[int] = set()
+    for number, line in enumerate(lines):
+        if number and _TABLE_RULE.match(line) and "|" in lines[number - 1] and "-" in line:
+            rows.update((number - 1, number))
+            after = number + 1
+            while after < len(lines) and lines[after].strip() and "|" in lines[after]:
+                rows.add(after)
+                after += 1
+    return rows
 
 
 def sentences(text: str) -> list[str]:

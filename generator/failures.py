@@ -56,7 +56,17 @@ def from_os_error(error: OSError) -> MachineError:
                             f"run the command as the user who owns the handbook's folder.{cache_note}")
     if code == errno.EMFILE or code == errno.ENFILE:
         return MachineError("too many files are open on this machine", "close other programs, then try again")
+    if code == errno.EADDRINUSE:
+        return MachineError("the address to serve the preview on is already in use",
+                            "another program (perhaps another preview) uses it: stop it, or choose another address, "
+                            "such as -a 127.0.0.1:8001")
+    if code == errno.EADDRNOTAVAIL:
+        return MachineError("this machine has no such address to serve the preview on",
+                            "use 127.0.0.1 (this machine only), such as -a 127.0.0.1:8000")
     reason = error.strerror or str(error)
+    if error.filename is None:  # not about a file: say what the system said, and how to report it
+        return MachineError(f"the operating system refused: {reason}",
+                            "try again; if it goes on, run the same command with --debug and report what it prints")
     return MachineError(f"the machine could not use {path}: {reason}",
                         f"check that the disk is connected and working, then run the command again.{cache_note}")
 

@@ -122,7 +122,10 @@ def overlays(base: LoadedTree, templates_dir: Path, office: Office) -> list[Over
     found: list[Overlay] = []
     if office.content_dir.is_dir():
         for path in sorted(office.content_dir.rglob("*")):
-            if path.suffix.lower() in YAML_SUFFIXES and path.stem in pages and "assets" not in path.parts:
+            relative = path.relative_to(office.content_dir).parts
+            if relative[0] == "assets" or any(part.startswith(".") for part in relative):
+                continue  # as load_tree reads the folder: assets and hidden files are not pages
+            if path.suffix.lower() in YAML_SUFFIXES and path.stem in pages:
                 base_path, doc = pages[path.stem]
                 found.append(Overlay("page", path.stem, path, base_path, flatten(doc.data)))
     if office.patches_dir.is_dir():
@@ -270,6 +273,8 @@ class Drift:
     """A patch writes over a field the base changed too."""
     unrecorded: bool = False
     """No stamp: the office added this change after it last accepted the base."""
+    vanished: bool = False
+    """A stamp whose base part is gone: the base removed or renamed the page or template."""
 
     @property
     def state(self) -> str:
@@ -310,6 +315,15 @@ def drift(office: Office, base: LoadedTree, templates_dir: Path) -> DriftReport:
                    if old.get(path) != overlay.parts.get(path)}
         if changes:
             drifts.append(Drift(overlay, changes, conflict=bool(overlay.replaced & set(changes))))
+    current = {overlay.id for overlay in found}
+    kinds = {"page": "content", "patch": "patches", "template": "templates"}
+    for name in sorted(set(stamps.parts) - current):  # recorded, but lying over nothing in the base any more
+        kind, _, item = name.partition(" ")
+        if kind in ("hidden", "patch"):
+            continue  # hiding or patching a page that is gone from the base is an error already
+        folder = office.root / kinds.get(kind, "")
+        over = next((p for p in sorted(folder.rglob("*")) if p.stem == item or p.name == item), folder)
+        drifts.append(Drift(Overlay(kind, item, over, over, {}), {}, vanished=True))
     seen = set(stamps.base_pages)
     return DriftReport(office.slug, drifts, [page for page in base_page_ids(base) if page not in seen])
 
@@ -356,6 +370,14 @@ def drift_problems(report: DriftReport, office: Office) -> list[Problem]:
         accept_it = f"handbook offices accept {slug} {overlay.name}"
         conflicting = sorted(overlay.replaced & set(found.changes))
         line, column = _position(overlay, [*conflicting, *found.changes])
+        if found.vanished:
+            gone = "page" if overlay.kind in ("page", "patch") else "template"
+            problems.append(Problem(overlay.over, 0, 0, f"the base no longer has the {gone} {overlay.name} that "
+                                    f"this {'template' if gone == 'template' else 'file'} of yours was made from",
+                                    hint=f"it was removed or renamed in the base: yours is now a {gone} of its own. "
+                                         "Rename or remove it if it should follow the base, then run: handbook "
+                                         f"offices accept {slug}", warning=True))
+            continue
         if found.unrecorded:
             problems.append(Problem(overlay.over, line, column, f"not yet recorded: {what} ({overlay.name}) is not "
                                     "in the office's record of the base", overlay.key,

@@ -95,36 +95,68 @@ def nest_lists(text: str) -> str:
 
     Most editors indent a nested item by two spaces (under its parent's text), which Python-Markdown would
     flatten into the parent list without a word. An item is nested when it is indented more than the item
-    above it; lines that continue an item move with it. Code fences are left as they are.
+    above it. A line that continues an item (a paragraph after a blank line, a code block inside the item) keeps
+    its place under that item's text. Code, fenced or indented, is left exactly as it is.
     """
     lines = text.split("\n")
-    stack: list[tuple[int, int]] = []  # (the item's indent as written, its indent now), outermost first
-    fenced = False
+    # Open items, outermost first: (its marker's column as written, its text's column as written, its marker's
+    # column now). Python-Markdown reads an item's text, and anything nested in it, four columns in.
+    stack: list[tuple[int, int, int]] = []
+    fenced = code = False
+    blank_before = True
     for number, line in enumerate(lines):
-        if _FENCE.match(line):
+        if _FENCE.match(line) and not code:
             fenced = not fenced
-        if fenced or not line.strip():
+            if stack:  # a fence inside an item moves with the item's text
+                lines[number] = _moved(line, stack)
+            continue
+        if fenced:
+            if stack:
+                lines[number] = _moved(line, stack)
+            continue
+        if not line.strip():
+            blank_before = True
             continue
         indent = len(line) - len(line.lstrip(" "))
+        if code and indent >= 4:
+            continue
+        code = False
+        if not stack and indent >= 4 and blank_before:  # an indented code block, not a list
+            code = True
+            continue
+        blank_before = False
         item = _LIST_ITEM.match(line)
         if item is None:
+            while stack and indent <= stack[-1][0] and indent < stack[-1][1]:
+                stack.pop()  # back out of items this line is not indented under
             if indent == 0:
                 stack = []  # a paragraph after the list ends it
-            elif stack:  # a line that continues the item above: keep it under that item's text
-                written, now = stack[-1]
-                lines[number] = " " * max(indent + now - written, 0) + line.lstrip(" ")
+            elif stack:
+                lines[number] = _moved(line, stack)
             continue
         while stack and indent < stack[-1][0]:
             stack.pop()
         if stack and indent == stack[-1][0]:
-            new = stack.pop()[1]
+            now = stack.pop()[2]
+        elif stack and indent < stack[-1][1]:  # under the item's marker, short of its text: still a child
+            now = stack[-1][2] + 4
         elif stack:  # deeper than the item above: its child
-            new = stack[-1][1] + 4
+            now = stack[-1][2] + 4
         else:
-            new = 0 if indent < 4 else indent
-        stack.append((indent, new))
-        lines[number] = " " * new + line.lstrip(" ")
+            now = 0
+        text_column = indent + len(item.group(2)) + len(item.group(3) or " ")
+        stack.append((indent, text_column, now))
+        lines[number] = " " * now + line.lstrip(" ")
     return "\n".join(lines)
+
+
+def _moved(line: str, stack: list[tuple[int, int, int]]) -> str:
+    """A line inside the innermost open item, kept at the same place relative to that item's text."""
+    _, written_text, now = stack[-1]
+    indent = len(line) - len(line.lstrip(" "))
+    if not line.strip():
+        return line
+    return " " * (now + 4 + max(indent - written_text, 0)) + line.lstrip(" ")
 
 
 # --- links -------------------------------------------------------------------------------------------------

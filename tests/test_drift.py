@@ -157,3 +157,16 @@ def test_accept_refuses_names_the_office_does_not_override(root: Path) -> None:
     result = CliRunner().invoke(main, ["offices", "accept", "northfield", "get-redy"])
     assert result.exit_code == 2
     assert "get-redy: the office replaces, patches, hides or overrides no such page or template" in result.output
+
+
+def test_a_replaced_page_whose_base_page_is_gone_is_told(root: Path) -> None:
+    """The base renamed the page Northfield replaced: Northfield's file is now a page of its own, and says so."""
+    mock = root / "offices" / "northfield" / "content" / "mock-interviews.yml"
+    (root / "offices" / "northfield" / "content" / "about.yml").write_text(mock.read_text(encoding="utf-8"),
+                                                                           encoding="utf-8")
+    assert handbook("offices", "accept", "northfield").exit_code == 0
+    (root / "content" / "pages" / "about.yml").rename(root / "content" / "pages" / "about-us.yml")
+    result = handbook("check", "--office", "northfield", "--no-pdf")
+    assert ("offices/northfield/content/about.yml: warning: the base no longer has the page about that this file "
+            "of yours was made from") in result.output, result.output
+    assert "gone from the base" in handbook("offices", "status").output

@@ -195,3 +195,8 @@ def test_plain_text(markdown: str, expected: str) -> None:
 
 def test_sentences() -> None:
     assert sentences('One. "Two?" Three! Four') == ["One.", '"Two?"', "Three!", "Four"]
+
+
+def test_a_bar_in_a_sentence_does_not_make_a_table() -> None:
+    assert plain_text("Open Monday | Tuesday, all day") == "Open Monday | Tuesday, all day."
+    assert plain_text("a | b\n--- | ---\n1 | 2") == "a. b. 1. 2."

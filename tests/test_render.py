@@ -174,3 +174,22 @@ def test_a_french_handbook_writes_its_own_words_in_french(tmp_path: Path) -> Non
     assert "Dernière révision le 2 janvier 2026" in handout
     packet = next(h for h in site.handouts if h.id == "packet")
     assert packet.title == "Dossier d’atelier : Fixture Handbook"
+
+
+@pytest.mark.parametrize(("typed", "html"), [
+    ("- one\n  - two\n    - three\n  - back\n- top",
+     "<ul><li>one<ul><li>two<ul><li>three</li></ul></li><li>back</li></ul></li><li>top</li></ul>"),
+    ("- a\n  - b\n\n    more about b", "<ul><li>a<ul><li><p>b</p><p>more about b</p></li></ul></li></ul>"),
+    ("1. a\n   1. b\n\n      para b", "<ol><li>a<ol><li><p>b</p><p>para b</p></li></ol></li></ol>"),
+    ("- a\n\n  para of a", "<ul><li><p>a</p><p>para of a</p></li></ul>"),
+    ("Example:\n\n    - item\n      - nested", "<p>Example:</p><pre><code>- item  - nested</code></pre>"),
+    ("- a\n    - b\n        - c", "<ul><li>a<ul><li>b<ul><li>c</li></ul></li></ul></li></ul>"),
+])
+def test_nested_lists_typed_with_two_or_four_spaces(typed: str, html: str) -> None:
+    """Issue 14: most editors nest a list item by two spaces; it is nested, never flattened, and code stays code."""
+    import markdown
+
+    from generator.text import nest_lists, print_extensions
+
+    converted = markdown.Markdown(extensions=print_extensions()).convert(nest_lists(typed))
+    assert converted.replace("\n", "") == html
