@@ -64,6 +64,45 @@ def _without_handbook_plugin(plugins: Any) -> list[Any]:
     return [entry for entry in plugins or [] if name(entry) != "handbook"]
 
 
+SANITISE_HOOK = "hooks/handbook_sanitise.py"
+"""An MkDocs hook the export ships: each page's HTML cleaned as the plugin cleans it (:func:`text.clean_html`)."""
+
+
+def sanitise_hook() -> str:
+    """The text of :data:`SANITISE_HOOK`: the same allowlist as the plugin's, with nothing of ours to import."""
+    from . import text
+
+    return f'''"""Written by `handbook export`: the last guard of the handbook's pages, as its plugin has it.
+
+Whatever a template (an office's) slipped past validation and escaping, only the elements, attributes and
+links the handbook's own templates make reach a page. Needs nh3 (pip install nh3).
+"""
+
+import nh3
+
+TAGS = {sorted(text._TAGS)!r}
+ATTRIBUTES = {{{", ".join(f"{k!r}: {sorted(v)!r}" for k, v in sorted(text._ATTRIBUTES.items()))}}}
+STYLE_PROPERTIES = {sorted(text._STYLE_PROPERTIES)!r}
+URL_SCHEMES = {sorted(text.SAFE_SCHEMES)!r}
+
+
+def _attribute_filter(tag, attribute, value):
+    if attribute in ("id", "for", "name") and value.startswith("__"):
+        return None  # Material's own ids (__config, __search) are not the content's to take
+    return value
+
+
+_CLEANER = nh3.Cleaner(tags=set(TAGS), attributes={{k: set(v) for k, v in ATTRIBUTES.items()}},
+                       generic_attribute_prefixes={{"aria-", "data-"}}, url_schemes=set(URL_SCHEMES), link_rel=None,
+                       strip_comments=True, clean_content_tags={{"script", "style"}},
+                       filter_style_properties=set(STYLE_PROPERTIES), attribute_filter=_attribute_filter)
+
+
+def on_page_content(html, page, config, files):
+    return _CLEANER.clean(html)
+'''
+
+
 def standalone_config(config_file: Path, site: RenderedSite) -> str:
     """The text of a ``mkdocs.yml`` that builds ``site`` from ``docs/`` with MkDocs and Material alone."""
     original = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_KeepTagsLoader) or {}  # noqa: S506
@@ -91,7 +130,11 @@ def standalone_config(config_file: Path, site: RenderedSite) -> str:
         if name not in named:
             extensions.append({name: options} if options else name)
     config["markdown_extensions"] = extensions
+    hooks = list(config.get("hooks") or [])
+    if SANITISE_HOOK not in hooks:
+        config["hooks"] = [*hooks, SANITISE_HOOK]
     header = ("# Exported by `handbook export`: a standalone MkDocs project with the handbook's pages\n"
-              "# already generated. Build it with `mkdocs build`: it needs MkDocs and Material for MkDocs,\n"
-              "# and no plugin of ours.\n")
+              "# already generated. Build it with `mkdocs build`: it needs MkDocs, Material for MkDocs and nh3\n"
+              f"# (for {SANITISE_HOOK}, which keeps only the HTML the handbook's templates make), and no plugin\n"
+              "# of ours.\n")
     return header + yaml.dump(config, Dumper=_KeepTagsDumper, sort_keys=False, allow_unicode=True, width=100)

@@ -270,13 +270,14 @@ def build_site(project: Project, site: RenderedSite, *, strict: bool = False, ve
 
 def export_project(project: Project, site: RenderedSite, out_dir: Path) -> Path:
     """Write a standalone MkDocs project (Markdown, assets, resolved mkdocs.yml) that needs no plugin of ours."""
-    from .export import standalone_config
+    from .export import SANITISE_HOOK, sanitise_hook, standalone_config
 
     if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
         raise SetupError(f"{out_dir} is not empty: export into a new or empty folder")
     with staged(out_dir) as staging:
         files = {f"docs/{path}": text for path, text in {**site.pages, **site.generated}.items()}
         files["mkdocs.yml"] = standalone_config(project.config_file, site)
+        files[SANITISE_HOOK] = sanitise_hook()
         write_files(staging, files, {f"docs/{path}": source for path, source in site.static.items()})
     return out_dir
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from typing import Any
 
 SAFE_SCHEMES = ("http", "https", "mailto", "tel")
@@ -200,11 +201,44 @@ def text_problems(doc: Any) -> list[Any]:
     exists is checked later, across files."""
     problems = []
     for path, text in strings_in(doc.data):
-        for target in link_targets(text):
-            if not is_safe_url(target):
-                shown = " ".join(target.split())[:40]
-                problems.append(doc.problem(path, f'a link to "{shown}" is not allowed', LINK_HINT))
+        unsafe = [target for target in link_targets(text) if not is_safe_url(target)]
+        unsafe = unsafe or [target for target in rendered_links(text) if not is_safe_url(target)]
+        for target in dict.fromkeys(unsafe):
+            shown = " ".join(target.split())[:40]
+            problems.append(doc.problem(path, f'a link to "{shown}" is not allowed', LINK_HINT))
     return problems
+
+
+_MAY_LINK = re.compile(r"\]\s*[(\[:]|<[a-z][a-z0-9+.-]*:", re.I)
+_markdown: Any = None
+
+
+def rendered_links(text: str) -> list[str]:
+    """The targets of every link and image ``text`` makes once Python-Markdown has read it as the site does:
+    what a pattern cannot see (parentheses within parentheses, a reference defined in a list item or on the
+    next line). Only text that may hold a link is read, so this costs little."""
+    global _markdown
+    if not _MAY_LINK.search(text):
+        return []
+    if _markdown is None:
+        import markdown
+
+        _markdown = markdown.Markdown(extensions=print_extensions())
+    _markdown.reset()
+    links = _Links()
+    links.feed(_markdown.convert(block(text)))
+    return links.found
+
+
+class _Links(HTMLParser):
+    """The href and src of the elements in a piece of HTML (not text that only looks like them)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found.extend(value for name, value in attrs if name in ("href", "src") and value is not None)
 
 
 # --- front matter ------------------------------------------------------------------------------------------------

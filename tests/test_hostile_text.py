@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+import sys
 import types
 import typing
 from html.parser import HTMLParser
@@ -37,7 +38,7 @@ from generator.offices import for_office, layer, load_office
 from generator.problems import ContentError
 from generator.validate import validate
 
-from .conftest import REPO, handbook
+from .conftest import REPO, handbook, run
 
 # --- files made from the models --------------------------------------------------------------------------------
 
@@ -166,10 +167,11 @@ def _set(data: Any, path: Path_, value: Any) -> None:
 
 
 def _spoil(data: Any, path: Path_, hostile: str) -> None:
-    """Put ``hostile`` before the field's own text (which stays, so a message keeps its [Placeholders])."""
+    """Put ``hostile`` before the field's own text, a paragraph of its own (the field's text stays, so a message
+    keeps its [Placeholders])."""
     for part in path[:-1]:
         data = data[part]
-    data[path[-1]] = f"{hostile} {data[path[-1]]}"
+    data[path[-1]] = f"{hostile}\n\n{data[path[-1]]}"
 
 
 def _write(root: Path, files: dict[str, Any]) -> None:
@@ -226,6 +228,9 @@ LINKS = [  # Markdown links to scripts and data, plainly and disguised: each mus
     "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
     "![img](data:image/svg+xml,<svg onload=alert(1)>)",
     '[click](javascript:alert(1) "title")',
+    "[the intro](javascript:alert((document.domain)))",  # parentheses within parentheses
+    "- a list\n\n    [here][r]\n\n    [r]: javascript:alert(2)",  # a reference defined inside a list item
+    "[x]:\n  javascript:alert(1)\n\n[y][x]",  # a reference whose target is on the next line
 ]
 MARKUP = [  # HTML and Markdown that must come out as text wherever they are allowed at all
     "<script>alert(1)</script>",
@@ -420,3 +425,10 @@ def test_raw_html_in_an_office_template_is_sanitised_on_the_site_and_in_the_pdf(
     assert '<a href="https://example.org/ok">ok</a>' in page, "what is safe stays"
     links = _assert_pdfs_inert(sorted((tmp_path / "site" / "riverside").rglob("*.pdf")), least=4)
     assert "https://example.org/ok" in links, "the safe link in the same template stays a link"
+    # An export builds with plain MkDocs: the hook it ships cleans each page as the plugin does.
+    result = handbook("export", "--office", "riverside", "--no-pdf", tmp_path / "export", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    built = run(sys.executable, "-m", "mkdocs", "build", cwd=tmp_path / "export")
+    assert built.returncode == 0, built.stderr
+    exported = (tmp_path / "export" / "site" / "index.html").read_text(encoding="utf-8")
+    assert _live_parts(exported) == [] and '<a href="https://example.org/ok">ok</a>' in exported
