@@ -19,6 +19,7 @@ from typing import Any
 from .editorial import ReadingCache, review, review_pages
 from .failures import MachineError, from_os_error
 from .handouts import CONTENT_DATE, Press, PressReport, handout_sources, page_urls, print_handouts, set_by_the_build
+from .isolation import isolated
 from .load import load_tree
 from .offices import Office, for_office, layer, load_office
 from .problems import ContentError, Problem
@@ -83,7 +84,17 @@ def office_drift(office: Office, base: Any, templates_dir: Path) -> tuple[list[A
 def render_all(handbook: Any, templates: list[Path], url: Any, office: Office | None = None,
                cache_dir: Path | None = None, *, handouts: bool = True) -> RenderedSite:
     """The pages' Markdown and, with ``handouts``, the handouts' print HTML; the problems of both templates'
-    runs together (an office template failing in a handout does not hide one failing on a page)."""
+    runs together (an office template failing in a handout does not hide one failing on a page).
+
+    An office's own templates are untrusted: they render in a child process held to a ceiling of memory and
+    time (:mod:`generator.isolation`), beside the sandbox's own limits."""
+    if office is not None and office.templates_dir.is_dir() and any(office.templates_dir.rglob("*.j2")):
+        return isolated(lambda: _render_all(handbook, templates, url, office, cache_dir, handouts), templates)
+    return _render_all(handbook, templates, url, office, cache_dir, handouts)
+
+
+def _render_all(handbook: Any, templates: list[Path], url: Any, office: Office | None, cache_dir: Path | None,
+                handouts: bool) -> RenderedSite:
     problems = []
     sources = []
     if handouts:

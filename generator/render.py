@@ -16,6 +16,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from .isolation import rendering
 from .models import Phase, Source
 from .problems import ContentError, Problem
 from .sandbox import LimitedSandbox, TemplateLimit
@@ -266,10 +267,12 @@ class TemplateRuns:
         """The template ``name`` rendered for ``page_id``, or None when it failed (its problem is kept)."""
         if name in self.stopped:
             return None
+        rendering(name, page_id)
         try:
             return self.env.render(self.env.get_template(name), *args, **kwargs)  # type: ignore[attr-defined]
         except Exception as error:  # a TypeError in an office template is a problem, not a crash
-            if isinstance(error, TemplateLimit | jinja2.TemplateNotFound | jinja2.TemplateSyntaxError):
+            if isinstance(error, TemplateLimit | MemoryError | RecursionError | jinja2.TemplateNotFound
+                          | jinja2.TemplateSyntaxError):
                 self.stopped.add(name)
             self.problems.append(template_problem(error, self.folders, name, page_id))
             return None
@@ -424,7 +427,7 @@ def template_problem(error: BaseException, templates_dirs: Path | list[Path], na
                             "end; make the template do less, or remove this line")
     if isinstance(error, RecursionError | MemoryError):
         said = ("it calls itself (a macro, an include or a recursive loop) without end"
-                if isinstance(error, RecursionError) else "it needed more memory than the machine has")
+                if isinstance(error, RecursionError) else "it needed more memory than a template may use")
         return Problem(file, line, 1 if line else 0, f"the template failed: {said}{while_rendering}",
                        hint="make the template do less, or remove this line")
     if isinstance(error, jinja2.exceptions.SecurityError):

@@ -83,7 +83,7 @@ def report(root: Path, office: str | None = None) -> str:
         templates = [REPO / "templates"]
         if office and loaded.templates_dir.is_dir():
             templates.insert(0, loaded.templates_dir)
-        render_all(handbook, templates, page_urls("https://example.org/"))  # an office template's problems
+        render_all(handbook, templates, page_urls("https://example.org/"), loaded if office else None)
     except ContentError as error:
         return format_plain(error.problems, root) + "\n"
     warnings = review(handbook, TODAY)

@@ -44,6 +44,17 @@ HOSTILE = {
     "a page of gigabytes": ("{% for a in range(100000) %}{{ 'x' * 900000 }}{% endfor %}",
                             "it wrote more than 5,000,000 characters"),
 }
+# What the sandbox's own checks cannot see or stop in time (found by a review): an office's templates render in
+# a child process held to a ceiling of memory and time, so these end as a problem too (tests/test_isolation.py,
+# benchmarks/hostile_templates.py).
+PAST_THE_SANDBOX = {
+    "a capture of a long text, 1500 times": ("{% set s = 'x' * 1000000 %}{% set x %}{% for i in range(1500) %}"
+                                             "{{ s }}{% endfor %}{% endset %}{{ x | length }}"),
+    "centre a thousand times": "{{ range(3000) | map('center', 1000000) | list | length }}",
+    "compare huge lists": ("{% set s = 'x' * 999999 %}{% set a = [s] * 100000 %}{% set b = ['x' * 999999] * 100000 %}"
+                           "{% for i in range(1000) %}{% if a == b %}{% endif %}{% endfor %}"),
+    "a list of long texts as text": "{% set s = 'x' * 1000000 %}{{ ([s] * 3000) | string | length }}",
+}
 # Errors that are no attack, only a mistake: each a problem with the template's line, never a traceback.
 MISTAKES = {
     "adding text to a number": ("{{ 1 + 'a' }}", "unsupported operand type(s) for +: 'int' and 'str' (TypeError)"),
