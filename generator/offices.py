@@ -141,6 +141,13 @@ def _check_logo(doc: Document, root: Path, settings: OfficeFile) -> list[Problem
     if logo.suffix.lower() not in LOGO_SUFFIXES:
         return [doc.problem(where, f'the logo must be an SVG or PNG file, not "{logo.name}"',
                             "save the logo as .svg (best: sharp at every size) or .png")]
+    if logo.is_file() and logo.suffix.lower() == ".svg":
+        from .text import svg_problem
+        from .validate import SVG_HINT
+
+        said = svg_problem(logo)
+        if said:
+            return [doc.problem(where, f'the logo "{settings.logo}": {said}', SVG_HINT)]
     if not logo.is_file():
         present = sorted(p.name for p in root.iterdir() if p.suffix.lower() in LOGO_SUFFIXES) if root.is_dir() else []
         return [doc.problem(where, f'the logo file "{settings.logo}" does not exist',

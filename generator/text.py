@@ -241,6 +241,25 @@ class _Links(HTMLParser):
         self.found.extend(value for name, value in attrs if name in ("href", "src") and value is not None)
 
 
+# --- images --------------------------------------------------------------------------------------------------
+
+_ACTIVE_SVG = re.compile(r"<\s*(?:script|foreignObject|iframe|embed|object)\b|\son[a-z]+\s*=|javascript\s*:|"
+                         r"<\s*a\b[^>]*href|xlink:href\s*=\s*[\"'](?!#)", re.I)
+
+
+def svg_problem(path: Any) -> str | None:
+    """Why an SVG image may not be published as it is (it could run a script when opened on its own), or
+    None. An SVG is a document a browser runs: only drawings are published, never scripts or links out."""
+    try:
+        text = path.read_bytes()[:2_000_000].decode("utf-8", errors="replace")
+    except OSError:
+        return None
+    found = _ACTIVE_SVG.search(text)
+    if found is None:
+        return None
+    return f'this SVG image holds "{" ".join(found.group(0).split())[:30]}", which could run a script'
+
+
 # --- front matter ------------------------------------------------------------------------------------------------
 
 FRONT_MATTER_KEYS = {"title", "description", "hide"}

@@ -36,8 +36,9 @@ from .models import (
     Sources,
 )
 from .problems import ContentError, KeyPath, Problem
-from .text import link_targets, strings_in, text_problems
+from .text import link_targets, strings_in, svg_problem, text_problems
 
+SVG_HINT = "save the image again without scripts or links (most drawing programs have a plain SVG option), or as PNG"
 SETTINGS_FILE = "handbook"
 SOURCES_FILE = "sources"
 HOME_PAGE = "index"
@@ -144,6 +145,8 @@ def validate(tree: LoadedTree, hidden: frozenset[str] = frozenset()) -> Handbook
             problems.extend(_check_page_links(site_doc, known_ids))
     if settings_doc is not None:
         problems.extend(_check_packet(settings_doc, known_ids, pages, hidden))
+    problems.extend(Problem(path, 0, 0, said, hint=SVG_HINT) for path in tree.assets
+                    if path.suffix.lower() == ".svg" and (said := svg_problem(path)))
     if problems:
         error = ContentError(problems)
         # The pages that are valid on their own still get their editorial warnings in the same run.
