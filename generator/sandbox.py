@@ -209,7 +209,7 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
         """One step of work: stop the render when it has run too long."""
         budget = self._budget
         budget.steps += 1
-        if budget.steps & 1023 == 0 and budget.deadline is not None and time.monotonic() > budget.deadline:
+        if budget.steps & 63 == 0 and budget.deadline is not None and time.monotonic() > budget.deadline:
             raise TemplateLimit(f"it ran for more than {TIME_LIMIT:.0f} seconds; a page renders in a fraction "
                                 "of a second, so it probably loops or calls itself without end")
 
