@@ -561,7 +561,9 @@ class Press:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            # spawn: a fresh interpreter, safe whatever threads this process runs (mkdocs serve has several)
+            # spawn: a fresh interpreter, safe whatever threads this process runs (mkdocs serve has several);
+            # PYTHONSAFEPATH: it imports nothing from the working folder, whatever a file there is called.
+            os.environ["PYTHONSAFEPATH"] = "1"
             self._pool = ProcessPoolExecutor(
                 max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn"),
                 initializer=_start_worker, initargs=(self.cache_dir, self.base_dir, self.readable[1:]))

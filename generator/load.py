@@ -298,13 +298,18 @@ def _explain_syntax_error(error: yaml.MarkedYAMLError) -> tuple[str, str | None]
 
 
 def load_file(path: Path) -> tuple[Document | None, list[Problem]]:
-    """Read and parse one file, checking size and encoding first."""
+    """Read and parse one file, checking size and encoding first. A link (symlink) or anything but a plain file
+    is refused: it could lead anywhere on the machine (/etc/passwd, /dev/zero)."""
+    if path.is_symlink() or not path.is_file():
+        return None, [_not_plain(path)]
     try:
         size = path.stat().st_size
+        with path.open("rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
+        size = max(size, len(data))
         if size > MAX_FILE_BYTES:
             return None, [Problem(path, 0, 0, f"the file is {size:,} bytes, more than the limit of "
                                   f"{MAX_FILE_BYTES:,}", hint="split it into several pages")]
-        data = path.read_bytes()
     except OSError as error:
         return None, [Problem(path, 0, 0, f"the file cannot be read ({error.strerror})")]
     try:
@@ -315,6 +320,17 @@ def load_file(path: Path) -> tuple[Document | None, list[Problem]]:
         return None, [Problem(path, line, column, "the file is not UTF-8 text",
                               hint="save it again with the encoding UTF-8 (most editors offer it under Save As)")]
     return load_text(text, path)
+
+
+def _not_plain(path: Path) -> Problem:
+    what = "a link to another file or folder" if path.is_symlink() else "not a plain file"
+    return Problem(path, 0, 0, f"this is {what}, which the handbook does not follow",
+                   hint="put the file itself here, not a link to it")
+
+
+ASSET_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".ico", ".svg", ".pdf", ".txt", ".csv")
+"""What may be published as it is from an assets folder: images and documents a browser does not run. (An HTML
+or XHTML page, a script, or Markdown would run or become a page of its own.)"""
 
 
 @dataclass
@@ -345,10 +361,18 @@ def load_tree(root: Path) -> LoadedTree:
         return LoadedTree(root, documents, yaml_files, assets, problems)
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root)
-        if any(part.startswith(".") for part in relative.parts) or path.is_dir():
+        if any(part.startswith(".") for part in relative.parts) or (path.is_dir() and not path.is_symlink()):
             continue  # editors' and systems' hidden files (.DS_Store, .swp)
-        if relative.parts[0] == ASSETS_DIR:
-            assets.append(path)
+        if path.is_symlink() or not path.is_file():
+            problems.append(_not_plain(path))
+        elif relative.parts[0] == ASSETS_DIR:
+            if path.suffix.lower() in ASSET_SUFFIXES:
+                assets.append(path)
+            else:
+                problems.append(Problem(path, 0, 0, f'"{path.suffix or path.name}" files are not published from '
+                                        f"{root.name}/{ASSETS_DIR}/",
+                                        hint=f"assets may be {', '.join(s[1:] for s in ASSET_SUFFIXES)} files; "
+                                             "a page of the handbook is written as YAML"))
         elif path.suffix.lower() in YAML_SUFFIXES:
             yaml_files.append(path)
             doc, found = load_file(path)

@@ -181,15 +181,20 @@ def stamps_path(office: Office) -> Path:
 def read_stamps(office: Office) -> Stamps | None:
     """The office's stamps, or None when it has none yet."""
     path = stamps_path(office)
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         return None
+    doc, problems = load_file(path)  # the loader's limits: size, no aliases, no tags, no links out
+    if doc is None or problems:
+        said = problems[0].message if problems else "it is empty"
+        raise StampsError(f"{path} cannot be read ({said}); it is written by the generator, not by hand: "
+                          f"run `handbook offices accept {office.slug}` to write it again")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = doc.data
         overrides = data.get("overrides") or {}
         return Stamps(sorted(str(p) for p in data.get("base_pages") or []),
                       {str(name): {str(k): str(v) for k, v in (entry.get("parts") or {}).items()}
                        for name, entry in overrides.items()})
-    except (yaml.YAMLError, AttributeError, TypeError, UnicodeDecodeError) as error:
+    except (AttributeError, TypeError) as error:
         raise StampsError(f"{path} cannot be read ({error}); it is written by the generator, not by hand: "
                           f"run `handbook offices accept {office.slug}` to write it again") from None
 

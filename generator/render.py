@@ -181,7 +181,7 @@ def make_environment(templates_dirs: Path | list[Path], language: str = "en",
     """
     folders = [templates_dirs] if isinstance(templates_dirs, Path) else templates_dirs
     env = LimitedSandbox(
-        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(folder)) for folder in folders]),
+        loader=jinja2.ChoiceLoader([_PlainFiles(str(folder)) for folder in folders]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -198,6 +198,22 @@ def make_environment(templates_dirs: Path | list[Path], language: str = "en",
                        placeholders=_on_escaped(highlight_placeholders), human_date=date_in(language))
     env.globals.update(t=translator(language), tel=tel_uri)
     return env
+
+
+class _PlainFiles(jinja2.FileSystemLoader):
+    """Templates from a folder, and only the plain files in it: a link (symlink) could lead to any file on the
+    machine, which an office's template would then print."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        source, filename, uptodate = super().get_source(environment, template)
+        path = Path(filename)
+        folder = Path(self.searchpath[0]).resolve()
+        if path.is_symlink() or not path.resolve().is_relative_to(folder) or not path.is_file():
+            raise jinja2.TemplateError(f"{template} is a link to another file, which templates may not be: put "
+                                       "the template itself in the folder")
+        if len(source) > 1_000_000:
+            raise jinja2.TemplateError(f"{template} is over a million characters; a template is a few kilobytes")
+        return source, filename, uptodate
 
 
 def bytecode_cache(cache_dir: Path | None, name: str) -> jinja2.BytecodeCache | None:

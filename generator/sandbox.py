@@ -18,10 +18,12 @@ would hurt a build (together, a few tens of megabytes at most).
 
 from __future__ import annotations
 
+import os
 import re
 import string
 import threading
 import time
+import types
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -144,13 +146,17 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
     # --- what Jinja's sandbox asks -------------------------------------------------------------------------
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        # Jinja decides by the object's type and the attribute's name alone, and a page asks about the same few
-        # thousands of times: remember each verdict.
-        key = (type(obj), attr)
+        # Decided by the object's type, the attribute's name and the value's type, and a page asks about the same
+        # few thousands of times: remember each verdict.
+        key = (type(obj), attr, type(value))
         verdict = self._verdicts.get(key)
         if verdict is None:
-            verdict = self._verdicts[key] = super().is_safe_attribute(obj, attr, value)
+            verdict = self._verdicts[key] = (not _reaches_outside(obj) and not _reaches_outside(value)
+                                             and super().is_safe_attribute(obj, attr, value))
         return verdict
+
+    def is_safe_callable(self, obj: Any) -> bool:
+        return not _reaches_outside(getattr(obj, "__self__", None)) and super().is_safe_callable(obj)
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         self.tick()
@@ -263,6 +269,15 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
             return "".join(chunks)
         finally:
             budget.deadline, budget.steps = saved
+
+
+def _reaches_outside(value: Any) -> bool:
+    """Whether a value leads outside what a template may see: files and folders (a path reads and writes any file
+    the build may), where a page was loaded from, modules and classes. Templates see text, numbers, dates, lists
+    and the content's models."""
+    from .load import Document
+
+    return isinstance(value, os.PathLike | Document | types.ModuleType | type)
 
 
 def _expect_bits(bits: int) -> None:
