@@ -78,6 +78,8 @@ Whatever a template (an office's) slipped past validation and escaping, only the
 links the handbook's own templates make reach a page. Needs nh3 (pip install nh3).
 """
 
+import html
+
 import nh3
 
 TAGS = {sorted(text._TAGS)!r}
@@ -98,8 +100,23 @@ _CLEANER = nh3.Cleaner(tags=set(TAGS), attributes={{k: set(v) for k, v in ATTRIB
                        filter_style_properties=set(STYLE_PROPERTIES), attribute_filter=_attribute_filter)
 
 
-def on_page_content(html, page, config, files):
-    return _CLEANER.clean(html)
+HIDE = {sorted(text._HIDE)!r}
+
+
+def on_page_markdown(markdown, page, config, files):
+    # Material writes title and description into <head> as they are: keep only what a page may set, escaped.
+    kept = {{}}
+    for key, value in (page.meta or {{}}).items():
+        if key in ("title", "description") and isinstance(value, str):
+            kept[key] = html.escape(" ".join(html.unescape(value).split()), quote=True)
+        elif key == "hide" and isinstance(value, list):
+            kept[key] = [item for item in value if isinstance(item, str) and item in HIDE]
+    page.meta = kept
+    return markdown
+
+
+def on_page_content(html_text, page, config, files):
+    return _CLEANER.clean(html_text)
 '''
 
 

@@ -31,7 +31,7 @@ from .load import YAML_SUFFIXES
 from .pipeline import Project, make_handouts
 from .problems import ContentError, Problem, format_plain, summarize
 from .render import PACKAGE_ASSETS, RenderedSite, bytecode_cache, themed
-from .text import MARKDOWN_EXTENSIONS, clean_html
+from .text import MARKDOWN_EXTENSIONS, clean_html, safe_meta
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 OFFLINE_SHIM = "assets/javascripts/iframe-worker-shim.js"
@@ -207,6 +207,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             if files.get_file_from_path(handout.path) is None:  # written in on_post_build, once made
                 files.append(File.generated(config, handout.path, content=b""))
         return files
+
+    def on_page_markdown(self, markdown: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
+        # The metadata MkDocs read from the page, in any of the forms it reads (---, ..., "key: value" lines),
+        # held to what a page may set: Material writes title and description into <head> as they are.
+        page.meta = safe_meta(page.meta or {})
+        return markdown
 
     def on_page_content(self, html: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         # The last guard: whatever a template (an office's) or text slipped past validation and escaping, only

@@ -285,7 +285,9 @@ class TemplateRuns:
             return None
         rendering(name, page_id)
         try:
-            return self.env.render(self.env.get_template(name), *args, **kwargs)  # type: ignore[attr-defined]
+            text = self.env.render(self.env.get_template(name), *args, **kwargs)  # type: ignore[attr-defined]
+            text.encode("utf-8")  # a lone surrogate ("\ud800") cannot be written to any file
+            return text
         except Exception as error:  # a TypeError in an office template is a problem, not a crash
             if isinstance(error, TemplateLimit | MemoryError | RecursionError | jinja2.TemplateNotFound
                           | jinja2.TemplateSyntaxError):
@@ -441,6 +443,9 @@ def template_problem(error: BaseException, templates_dirs: Path | list[Path], na
         return Problem(file, line, 1 if line else 0, f"the template went past a limit: {error}{while_rendering}",
                        hint="templates may not build very long texts or lists, or loop or call macros without "
                             "end; make the template do less, or remove this line")
+    if isinstance(error, UnicodeEncodeError):
+        return Problem(file, line, 1 if line else 0, f"the template wrote text that cannot be saved: {error.reason} "
+                       f"(a lone surrogate){while_rendering}", hint="remove the \\ud800-style escape it prints")
     if isinstance(error, RecursionError | MemoryError):
         said = ("it calls itself (a macro, an include or a recursive loop) without end"
                 if isinstance(error, RecursionError) else "it needed more memory than a template may use")

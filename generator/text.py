@@ -201,6 +201,11 @@ def text_problems(doc: Any) -> list[Any]:
     exists is checked later, across files."""
     problems = []
     for path, text in strings_in(doc.data):
+        if text.count("[") > MAX_BRACKETS:
+            problems.append(doc.problem(path, f'this text holds {text.count("[")} "[", more than {MAX_BRACKETS}',
+                                        "square brackets start links and placeholders; write fewer, or split the "
+                                        "text over several fields"))
+            continue
         unsafe = [target for target in link_targets(text) if not is_safe_url(target)]
         unsafe = unsafe or [target for target in rendered_links(text) if not is_safe_url(target)]
         for target in dict.fromkeys(unsafe):
@@ -209,6 +214,8 @@ def text_problems(doc: Any) -> list[Any]:
     return problems
 
 
+MAX_BRACKETS = 500
+"""The most "[" one field may hold: Python-Markdown takes time that grows with the square of their number."""
 _MAY_LINK = re.compile(r"\]\s*[(\[:]|<[a-z][a-z0-9+.-]*:", re.I)
 _markdown: Any = None
 
@@ -243,17 +250,24 @@ class _Links(HTMLParser):
 
 # --- images --------------------------------------------------------------------------------------------------
 
-_ACTIVE_SVG = re.compile(r"<\s*(?:script|foreignObject|iframe|embed|object)\b|\son[a-z]+\s*=|javascript\s*:|"
-                         r"<\s*a\b[^>]*href|xlink:href\s*=\s*[\"'](?!#)", re.I)
+_ACTIVE_SVG = re.compile(r"<\s*(?:[\w.-]+:)?(?:script|foreignObject|iframe|embed|object|a|handler|listener)\b|"
+                         r"\s(?:[\w.-]+:)?on[a-z]+\s*=|javascript\s*:|&#|"
+                         r"(?:xlink:)?href\s*=\s*[\"'](?!#)", re.I)
 
 
 def svg_problem(path: Any) -> str | None:
     """Why an SVG image may not be published as it is (it could run a script when opened on its own), or
     None. An SVG is a document a browser runs: only drawings are published, never scripts or links out."""
     try:
-        text = path.read_bytes()[:2_000_000].decode("utf-8", errors="replace")
+        data = path.read_bytes()[:2_000_000]
     except OSError:
         return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:  # UTF-16 and others hide what is in them from a look at the text
+        return "this SVG image is not UTF-8 text, so what it holds cannot be checked"
+    if "\x00" in text:
+        return "this SVG image is not UTF-8 text, so what it holds cannot be checked"
     found = _ACTIVE_SVG.search(text)
     if found is None:
         return None
@@ -266,6 +280,18 @@ FRONT_MATTER_KEYS = {"title", "description", "hide"}
 """What a page's front matter may set: Material prints ``title`` and ``description`` into ``<head>`` as they
 are; ``hide`` takes the names of parts of the page to leave out."""
 _HIDE = {"navigation", "toc", "footer", "path", "tags", "feedback"}
+
+
+def safe_meta(meta: dict[Any, Any]) -> dict[str, Any]:
+    """A page's metadata as a page may have it: title and description escaped, ``hide`` from its known names,
+    nothing else (``template``, ``location`` and the like would change what Material writes into the page)."""
+    kept: dict[str, Any] = {}
+    for key, value in meta.items():
+        if key in ("title", "description") and isinstance(value, str):
+            kept[key] = escape_attribute(html.unescape(value))
+        elif key == "hide" and isinstance(value, list):
+            kept[key] = [item for item in value if isinstance(item, str) and item in _HIDE]
+    return kept
 
 
 def safe_front_matter(markdown: str) -> str:
@@ -281,14 +307,9 @@ def safe_front_matter(markdown: str) -> str:
 
     try:
         data = yaml.safe_load(markdown[4:end])
-    except yaml.YAMLError:
+    except Exception:  # front matter a template made unreadable is dropped whole
         data = None
-    kept: dict[str, Any] = {}
-    for key, value in (data.items() if isinstance(data, dict) else ()):
-        if key in ("title", "description") and isinstance(value, str):
-            kept[key] = escape_attribute(html.unescape(value))
-        elif key == "hide" and isinstance(value, list):
-            kept[key] = [item for item in value if item in _HIDE]
+    kept = safe_meta(data if isinstance(data, dict) else {})
     if isinstance(data, dict) and kept == data:
         return markdown
     lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in kept.items()]

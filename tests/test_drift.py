@@ -170,3 +170,14 @@ def test_a_replaced_page_whose_base_page_is_gone_is_told(root: Path) -> None:
     assert ("offices/northfield/content/about.yml: warning: the base no longer has the page about that this file "
             "of yours was made from") in result.output, result.output
     assert "gone from the base" in handbook("offices", "status").output
+
+
+def test_a_record_that_is_an_alias_bomb_is_refused_in_plain_words(root: Path) -> None:
+    """The record is read with the loader's limits (no aliases): 600 bytes cannot become gigabytes."""
+    bomb = ['a0: &a0 ["xxxxxxxxxxxxxxxxxxxx", "xxxxxxxxxxxxxxxxxxxx"]']
+    bomb += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, 9)]
+    (root / "offices" / "northfield" / "base-stamps.yml").write_text("\n".join([*bomb, "base_pages: [*a8, *a8]"]),
+                                                                      encoding="utf-8")
+    result = handbook("check", "--office", "northfield", "--no-pdf")
+    assert result.exit_code == 1
+    assert "base-stamps.yml cannot be read (aliases (*a0) are not supported in handbook files)" in result.output

@@ -413,6 +413,11 @@ def test_raw_html_in_an_office_template_is_sanitised_on_the_site_and_in_the_pdf(
     front = ('---\ntitle: "x</title><script>alert(\'title\')</script>"\n'
              'description: "\\"><script>alert(\'desc\')</script><meta x=\\""\ntemplate: "../../evil.html"\n---\n')
     (templates / "page.md.j2").write_text(front + "\n# {{ page.title | inline }}\n\n" + evil + "\n", encoding="utf-8")
+    # MkDocs also reads "--- " with a space, a closing "...", and "key: value" lines with no dashes at all.
+    (templates / "guide.md.j2").write_text('--- \ntitle: "<script>alert(\'title2\')</script>"\n...\n\n# Hi\n',
+                                           encoding="utf-8")
+    (templates / "script.md.j2").write_text("template: redirect.html\nlocation: javascript:alert(1)\n\n# Hi\n",
+                                            encoding="utf-8")
     handout = (REPO / "templates" / "_handout.html.j2").read_text(encoding="utf-8")
     assert "</body>" in handout
     (templates / "_handout.html.j2").write_text(handout.replace("</body>", f"{evil}</body>"), encoding="utf-8")
@@ -422,6 +427,10 @@ def test_raw_html_in_an_office_template_is_sanitised_on_the_site_and_in_the_pdf(
     assert _live_parts(page) == []
     assert 'id="__config"' not in page.split('<script id="__config"')[0], "content cannot take Material's ids"
     assert "<title>x&lt;/title&gt;&lt;script&gt;" in page and "action=" not in page
+    for other in ("the-guide", "the-script"):
+        built = (tmp_path / "site" / "riverside" / other / "index.html").read_text(encoding="utf-8")
+        assert _live_parts(built) == [] and "http-equiv=\"refresh\"" not in built, other
+        assert "alert(" not in built.split("<body")[0] or "&lt;script&gt;" in built.split("<body")[0], other
     assert '<a href="https://example.org/ok">ok</a>' in page, "what is safe stays"
     links = _assert_pdfs_inert(sorted((tmp_path / "site" / "riverside").rglob("*.pdf")), least=4)
     assert "https://example.org/ok" in links, "the safe link in the same template stays a link"

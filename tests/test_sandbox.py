@@ -114,3 +114,43 @@ def test_a_failing_template_is_not_run_again_for_every_page(tmp_path: Path) -> N
     run = TemplateRuns(make_environment([folder]), [folder])
     assert [run("page.md.j2", page, {}) for page in ("a", "b", "c")] == [None, None, None]
     assert len(run.problems) == 1, "one problem for the template, not one per page"
+
+
+def test_a_template_cannot_reach_files_through_the_values_it_is_given(tmp_path: Path) -> None:
+    """Pages come with where they were loaded from, and handouts with their file: a path reads and writes any file
+    the build may (a second review wrote a Python module this way, and the handout workers ran it)."""
+    from generator.load import Document
+    from generator.validate import PageEntry
+
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "page.md.j2").write_text("{{ entries[0].doc.file.read_text() }}", encoding="utf-8")
+    (folder / "hand.md.j2").write_text("{{ (handout.file.parents | list | last) }}", encoding="utf-8")
+    run = TemplateRuns(make_environment([folder]), [folder])
+    doc = Document(Path("/etc/passwd"), {}, {}, {}, {})
+    assert run("page.md.j2", "home", entries=[PageEntry("home", None, doc)]) is None  # type: ignore[arg-type]
+
+    class Handout:
+        file = Path("/etc/passwd")
+
+    assert run("hand.md.j2", "home", handout=Handout()) is None
+    assert [p.message for p in run.problems] == [
+        "the template tried something templates may not do: access to attribute 'doc' of 'PageEntry' object is "
+        "unsafe. (while rendering the page home)",
+        "the template tried something templates may not do: access to attribute 'file' of 'Handout' object is "
+        "unsafe. (while rendering the page home)"]
+
+
+def test_text_that_cannot_be_saved_is_a_problem(tmp_path: Path) -> None:
+    out, problem = _problem(tmp_path, 'line\n{{ "x\\ud800y" }}')
+    assert out is None and problem is not None
+    assert problem.message.startswith("the template wrote text that cannot be saved"), problem.message
+
+
+def test_a_linked_template_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "page.md.j2").symlink_to("/etc/passwd")
+    run = TemplateRuns(make_environment([folder]), [folder])
+    assert run("page.md.j2", "home") is None
+    assert "is a link to another file, which templates may not be" in run.problems[0].message
