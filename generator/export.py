@@ -91,6 +91,8 @@ URL_SCHEMES = {sorted(text.SAFE_SCHEMES)!r}
 def _attribute_filter(tag, attribute, value):
     if attribute in ("id", "for", "name") and value.startswith("__"):
         return None  # Material's own ids (__config, __search) are not the content's to take
+    if attribute.startswith("data-md-"):
+        return None  # nor its own hooks (data-md-component)
     return value
 
 

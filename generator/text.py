@@ -348,6 +348,8 @@ def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
     # not take them over (its #__config is read as the site's settings).
     if attribute in ("id", "for", "name") and value.startswith("__"):
         return None
+    if attribute.startswith("data-md-"):  # Material's own hooks (data-md-component="source" fetches from a host)
+        return None
     return value
 
 

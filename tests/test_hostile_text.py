@@ -407,6 +407,7 @@ def test_raw_html_in_an_office_template_is_sanitised_on_the_site_and_in_the_pdf(
             '<img src="data:text/html,<script>alert(1)</script>" onerror="alert(1)">'
             '<a href="https://example.org/ok">ok</a></p>'
             '<h2 id="__config">{"search": "data:text/javascript,alert(1)"}</h2>'
+            '<a data-md-component="source" href="https://evil.example/repo">repo</a>'
             '<form action="javascript:alert(1)"><input name="q"><button>Send</button></form>'
             '<form action="https://evil.example/collect"><input type="submit" value="Send"></form>')
     # Material prints the front matter's title and description into <head> as they are.
@@ -427,6 +428,7 @@ def test_raw_html_in_an_office_template_is_sanitised_on_the_site_and_in_the_pdf(
     assert _live_parts(page) == []
     assert 'id="__config"' not in page.split('<script id="__config"')[0], "content cannot take Material's ids"
     assert "<title>x&lt;/title&gt;&lt;script&gt;" in page and "action=" not in page
+    assert 'data-md-component="source" href="https://evil' not in page, "Material's hooks are its own"
     for other in ("the-guide", "the-script"):
         built = (tmp_path / "site" / "riverside" / other / "index.html").read_text(encoding="utf-8")
         assert _live_parts(built) == [] and "http-equiv=\"refresh\"" not in built, other
