@@ -71,6 +71,10 @@ BRAND_COLOR = "#283593"
 CACHE_FORMAT = "2"
 # Cached PDFs unused for this long are deleted at the end of a build.
 CACHE_DAYS = 30
+HANDOUT_SECONDS = 60.0
+"""The longest one handout may take to lay out and write (the default handbook's longest, the packet, takes 3 s)."""
+WORKER_MEMORY_MB = 1000
+"""How much more memory than it started with a handout worker process may use."""
 MAX_CHECKLIST_PAGES = 4
 """The most pages a checklist may say it takes (``pages`` in models.Checklist)."""
 FONT_EPOCH = 0
@@ -471,8 +475,9 @@ class Press:
         partial.replace(target)
 
     def render(self, handout: Handout) -> bytes:
-        """The PDF of one handout, made now (no cache); raises ContentError naming the page."""
-        with _source_date(self.epoch_of(handout)):
+        """The PDF of one handout, made now (no cache); raises ContentError naming the page. It may take at most
+        :data:`HANDOUT_SECONDS` (where the clock can interrupt it: a process's main thread)."""
+        with _source_date(self.epoch_of(handout)), _deadline(handout):
             self._start()
             document = self._document(handout)
             if handout.max_pages and len(document.pages) > handout.max_pages:
@@ -624,6 +629,41 @@ def _spilled(pages: list[Any]) -> _Spill:
     return _Spill(len(lines), (bottom - top) * 2.54 / 96, start)  # CSS pixels: 96 to the inch
 
 
+class _TooSlow(BaseException):  # not an Exception: nothing on the way may take it for a layout error
+    pass
+
+
+@contextlib.contextmanager
+def _deadline(handout: Handout) -> Iterator[None]:
+    """Stop laying out a handout after HANDOUT_SECONDS (an office's template can force thousands of pages), as a
+    problem naming it. Only a process's main thread can be interrupted; elsewhere (a preview's builder thread)
+    the handout runs as long as it takes."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise _TooSlow
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, HANDOUT_SECONDS)
+    try:
+        yield
+    except (_TooSlow, MemoryError) as error:
+        said = (f"laying it out took more than {HANDOUT_SECONDS:.0f} seconds" if isinstance(error, _TooSlow)
+                else f"laying it out needed more than {WORKER_MEMORY_MB} MB of memory")
+        raise ContentError([Problem(handout.file, handout.line, 1 if handout.line else 0,
+                                    f"the handout {handout.path} could not be made: {said}",
+                                    hint="a handout is a few pages: check the handout templates (handout.html.j2, "
+                                         "handout.css.j2) for page breaks or repeats without end")]) from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _whole_pdf(path: Path) -> bool:
     """Whether a cached file looks like a whole PDF: its header, and the end-of-file mark in its last bytes."""
     try:
@@ -728,6 +768,16 @@ _worker_press: Press | None = None
 def _start_worker(cache_dir: Path, base_dir: Path, readable: tuple[Path, ...]) -> None:
     global _worker_press
     _worker_press = Press(cache_dir, base_dir, readable, jobs=1)
+    try:  # a handout laid out of thousands of pages cannot take the machine's memory
+        import resource
+
+        from .isolation import _virtual_memory
+
+        ceiling = _virtual_memory() + WORKER_MEMORY_MB * 1024 * 1024
+        if ceiling > WORKER_MEMORY_MB * 1024 * 1024:
+            resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
+    except (ImportError, OSError, ValueError):
+        pass  # no such limit on this system: the clock still holds
 
 
 def _render_in_worker(handout: Handout, target: str, epoch: int) -> list[Problem]:

@@ -5,9 +5,11 @@ Every PDF here is made by a real `handbook build` with WeasyPrint and opened wit
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import subprocess
+import time
 import unicodedata
 from pathlib import Path
 
@@ -365,3 +367,20 @@ def test_a_terminal_sees_progress_and_a_summary(tmp_path: Path) -> None:
         assert re.search(rf"Making PDF handouts .*\b{number}/{total}\b", text), number
     assert "handouts/get-ready.pdf" in text and "handouts/packet.pdf" in text
     assert f"Handouts: {total} PDF handouts ({total} rendered, 0 unchanged) in " in text
+
+
+def test_a_handout_that_takes_too_long_to_lay_out_is_stopped(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """An office's handout template can force thousands of pages (a second review laid out 3,000 in 254 s): the
+    clock stops it, as a problem naming the handout."""
+    import generator.handouts as handouts
+
+    monkeypatch.setattr(handouts, "HANDOUT_SECONDS", 2.0)
+    body = "<style>p { break-after: page; }</style>" + "".join(f"<p>{n}</p>" for n in range(20000))
+    handout = dataclasses.replace(_handout(tmp_path, body), max_pages=0)
+    started = time.monotonic()
+    with pytest.raises(ContentError) as caught:
+        Press(tmp_path / "cache", tmp_path).render(handout)
+    assert time.monotonic() - started < 60, "stopped, not waited for"
+    [problem] = caught.value.problems
+    assert problem.message == "the handout handouts/probe.pdf could not be made: laying it out took more than 2 seconds"
