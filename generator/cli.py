@@ -408,7 +408,7 @@ def _report_json(report: object, project: Project) -> dict:
     root = project.config_file.parent
 
     def rel(path: Path) -> str:
-        return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+        return display_path(path, root)
 
     return {
         "office": report.slug, "state": report.state, "recorded": report.stamped,

@@ -69,57 +69,45 @@ SANITISE_HOOK = "hooks/handbook_sanitise.py"
 
 
 def sanitise_hook() -> str:
-    """The text of :data:`SANITISE_HOOK`: the same allowlist as the plugin's, with nothing of ours to import."""
+    """The text of :data:`SANITISE_HOOK`: the plugin's own cleaning code and allowlists (from
+    :mod:`generator.text`), written out so that the hook needs nothing of ours to import."""
+    import inspect
+
     from . import text
 
-    return f'''"""Written by `handbook export`: the last guard of the handbook's pages, as its plugin has it.
-
-Whatever a template (an office's) slipped past validation and escaping, only the elements, attributes and
-links the handbook's own templates make reach a page. Needs nh3 (pip install nh3).
-"""
-
-import html
-
-import nh3
-
-TAGS = {sorted(text._TAGS)!r}
-ATTRIBUTES = {{{", ".join(f"{k!r}: {sorted(v)!r}" for k, v in sorted(text._ATTRIBUTES.items()))}}}
-STYLE_PROPERTIES = {sorted(text._STYLE_PROPERTIES)!r}
-URL_SCHEMES = {sorted(text.SAFE_SCHEMES)!r}
-
-
-def _attribute_filter(tag, attribute, value):
-    if attribute in ("id", "for", "name") and value.startswith("__"):
-        return None  # Material's own ids (__config, __search) are not the content's to take
-    if attribute.startswith("data-md-"):
-        return None  # nor its own hooks (data-md-component)
-    return value
-
-
-_CLEANER = nh3.Cleaner(tags=set(TAGS), attributes={{k: set(v) for k, v in ATTRIBUTES.items()}},
-                       generic_attribute_prefixes={{"aria-", "data-"}}, url_schemes=set(URL_SCHEMES), link_rel=None,
-                       strip_comments=True, clean_content_tags={{"script", "style"}},
-                       filter_style_properties=set(STYLE_PROPERTIES), attribute_filter=_attribute_filter)
-
-
-HIDE = {sorted(text._HIDE)!r}
-
-
-def on_page_markdown(markdown, page, config, files):
-    # Material writes title and description into <head> as they are: keep only what a page may set, escaped.
-    kept = {{}}
-    for key, value in (page.meta or {{}}).items():
-        if key in ("title", "description") and isinstance(value, str):
-            kept[key] = html.escape(" ".join(html.unescape(value).split()), quote=True)
-        elif key == "hide" and isinstance(value, list):
-            kept[key] = [item for item in value if isinstance(item, str) and item in HIDE]
-    page.meta = kept
-    return markdown
-
-
-def on_page_content(html_text, page, config, files):
-    return _CLEANER.clean(html_text)
-'''
+    constants = {"SAFE_SCHEMES": text.SAFE_SCHEMES, "_TAGS": sorted(text._TAGS), "_HIDE": sorted(text._HIDE),
+                 "_ATTRIBUTES": {tag: sorted(names) for tag, names in sorted(text._ATTRIBUTES.items())},
+                 "_STYLE_PROPERTIES": sorted(text._STYLE_PROPERTIES)}
+    functions = (text.escape_attribute, text.safe_meta, text._attribute_filter, text._new_cleaner)
+    return "\n".join([
+        '"""Written by `handbook export`: the last guard of the handbook\'s pages, as its plugin has it.',
+        "",
+        "Whatever a template (an office's) slipped past validation and escaping, only the elements, attributes and",
+        "links the handbook's own templates make reach a page, and a page's metadata holds only its title,",
+        'description and hidden parts, escaped. Needs nh3 (pip install nh3).',
+        '"""',
+        "",
+        "from __future__ import annotations",
+        "",
+        "import html",
+        "from typing import Any",
+        "",
+        *(f"{name} = {value!r}" for name, value in constants.items()),
+        "",
+        *("\n" + inspect.getsource(function) for function in functions),
+        "",
+        "_CLEANER = _new_cleaner()",
+        "",
+        "",
+        "def on_page_markdown(markdown, page, config, files):",
+        "    page.meta = safe_meta(page.meta or {})",
+        "    return markdown",
+        "",
+        "",
+        "def on_page_content(html_text, page, config, files):",
+        "    return _CLEANER.clean(html_text)",
+        "",
+    ])
 
 
 def standalone_config(config_file: Path, site: RenderedSite) -> str:

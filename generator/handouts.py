@@ -35,6 +35,7 @@ from markupsafe import Markup
 
 from .editorial import FONT_PT, MARGIN_PT, TICK_BOX_PT
 from .failures import MachineError, missing_pango
+from .isolation import limit_memory
 from .models import Checklist
 from .problems import ContentError, Problem
 from .render import (
@@ -483,7 +484,7 @@ class Press:
             if handout.max_pages and len(document.pages) > handout.max_pages:
                 raise ContentError([self._too_long(handout, document)])
             if handout.max_pages:  # it fits now: the overflowing PDF kept last time is of no more use
-                (self.cache_dir.parent / "too-long" / f"{handout.id}.pdf").unlink(missing_ok=True)
+                self.too_long_path(handout).unlink(missing_ok=True)
             if handout.parts:
                 parts = [self._part(part) for part in handout.parts]
                 current = {self.key(part) for part in handout.parts}
@@ -491,13 +492,17 @@ class Press:
                 document = document.copy([page for doc in (document, *parts) for page in doc.pages])
             return document.write_pdf(**PDF_OPTIONS)
 
+    def too_long_path(self, handout: Handout) -> Path:
+        """Where the PDF of a checklist longer than it may be is kept for the editor to open."""
+        return self.cache_dir.parent / "too-long" / f"{handout.id}.pdf"
+
     def _too_long(self, handout: Handout, document: Any) -> Problem:
         """A checklist longer than it may be: by how much, what landed on the page after, and where to see it."""
         from .problems import display_path
 
         allowed = handout.max_pages
         spill = _spilled(document.pages[allowed:])
-        keep = self.cache_dir.parent / "too-long" / f"{handout.id}.pdf"
+        keep = self.too_long_path(handout)
         shown = ""
         try:
             keep.parent.mkdir(parents=True, exist_ok=True)
@@ -676,8 +681,6 @@ def _whole_pdf(path: Path) -> bool:
     return head == b"%PDF-" and b"%%EOF" in tail
 
 
-
-
 def _never_sends(root: Any) -> None:
     """A handout is filled in and kept: it never sends its answers anywhere. Forms lose their address
     (``action``), and buttons and submit inputs, which would become PDF "submit form" actions, are removed."""
@@ -769,14 +772,8 @@ def _start_worker(cache_dir: Path, base_dir: Path, readable: tuple[Path, ...]) -
     global _worker_press
     _worker_press = Press(cache_dir, base_dir, readable, jobs=1)
     try:  # a handout laid out of thousands of pages cannot take the machine's memory
-        import resource
-
-        from .isolation import _virtual_memory
-
-        ceiling = _virtual_memory() + WORKER_MEMORY_MB * 1024 * 1024
-        if ceiling > WORKER_MEMORY_MB * 1024 * 1024:
-            resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
-    except (ImportError, OSError, ValueError):
+        limit_memory(WORKER_MEMORY_MB)
+    except (OSError, ValueError):
         pass  # no such limit on this system: the clock still holds
 
 

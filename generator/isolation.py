@@ -56,6 +56,17 @@ def _virtual_memory() -> int:
     return 0
 
 
+def limit_memory(extra_mb: int) -> None:
+    """Hold this process to ``extra_mb`` more memory than it has now (RLIMIT_AS), where the system allows."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return
+    ceiling = _virtual_memory() + extra_mb * 1024 * 1024
+    if ceiling > extra_mb * 1024 * 1024:  # the process's own size could be read
+        resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
+
+
 def isolated(function: Callable[[], T], templates: list[Path], *, memory_mb: int = MEMORY_LIMIT_MB,
              seconds: float = TIME_LIMIT) -> T:
     """``function()`` in a forked child held to ``memory_mb`` more memory and ``seconds``; its result, or the
@@ -100,11 +111,7 @@ def _child(function: Callable[[], Any], results_w: int, progress_w: int, others:
         for fd in others:
             os.close(fd)
         _progress_fd = progress_w
-        import resource
-
-        ceiling = _virtual_memory() + memory_mb * 1024 * 1024
-        if ceiling > memory_mb * 1024 * 1024:
-            resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
+        limit_memory(memory_mb)
         try:
             result: Any = ("ok", function())
         except ContentError as error:

@@ -25,7 +25,7 @@ import yaml
 
 from .load import YAML_SUFFIXES, LoadedTree, load_file
 from .offices import SITE_FILES, Office
-from .problems import KeyPath, Problem
+from .problems import KeyPath, Problem, display_path
 
 STAMPS_FILE = "base-stamps.yml"
 STAMPS_HEADER = """\
@@ -226,7 +226,7 @@ def stamps_text(office: Office, stamps: Stamps, found: Iterable[Overlay], root: 
         entry: dict[str, Any] = {}
         if name in where:
             base = where[name].base
-            entry["base"] = base.relative_to(root).as_posix() if base.is_relative_to(root) else base.as_posix()
+            entry["base"] = display_path(base, root)
         entry["parts"] = {path: shown(text) for path, text in stamps.parts[name].items()}
         overrides[name] = entry
     data = {"base_pages": stamps.base_pages, "overrides": overrides}
@@ -361,8 +361,6 @@ def template_diff(old: str, new: str, limit: int = 24) -> list[str]:
 
 def drift_problems(report: DriftReport, office: Office) -> list[Problem]:
     """The report as warnings on the office's files (``--strict`` makes them errors)."""
-    from .problems import display_path
-
     slug = office.slug
     if not report.stamped:
         return [Problem(stamps_path(office), 0, 0, "this office has no record of the base its changes were made from",

@@ -264,9 +264,9 @@ def svg_problem(path: Any) -> str | None:
         return None
     try:
         text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:  # UTF-16 and others hide what is in them from a look at the text
-        return "this SVG image is not UTF-8 text, so what it holds cannot be checked"
-    if "\x00" in text:
+    except UnicodeDecodeError:
+        text = "\x00"
+    if "\x00" in text:  # UTF-16 and others hide what is in them from a look at the text
         return "this SVG image is not UTF-8 text, so what it holds cannot be checked"
     found = _ACTIVE_SVG.search(text)
     if found is None:
@@ -276,10 +276,8 @@ def svg_problem(path: Any) -> str | None:
 
 # --- front matter ------------------------------------------------------------------------------------------------
 
-FRONT_MATTER_KEYS = {"title", "description", "hide"}
-"""What a page's front matter may set: Material prints ``title`` and ``description`` into ``<head>`` as they
-are; ``hide`` takes the names of parts of the page to leave out."""
 _HIDE = {"navigation", "toc", "footer", "path", "tags", "feedback"}
+"""The parts of a page its front matter may ``hide``."""
 
 
 def safe_meta(meta: dict[Any, Any]) -> dict[str, Any]:
@@ -295,7 +293,7 @@ def safe_meta(meta: dict[Any, Any]) -> dict[str, Any]:
 
 
 def safe_front_matter(markdown: str) -> str:
-    """A generated page whose front matter holds only :data:`FRONT_MATTER_KEYS`, with text HTML-escaped: a
+    """A generated page whose front matter holds only what :func:`safe_meta` keeps, with text HTML-escaped: a
     template (an office's) cannot write a ``<script>`` into ``<head>``, which Material does not escape. A page
     whose front matter is already safe is returned as it is, byte for byte."""
     if not markdown.startswith("---\n") or "\n---\n" not in markdown[3:]:
@@ -353,15 +351,19 @@ def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
+def _new_cleaner() -> Any:
+    import nh3
+
+    return nh3.Cleaner(tags=set(_TAGS), attributes={tag: set(names) for tag, names in _ATTRIBUTES.items()},
+                       generic_attribute_prefixes={"aria-", "data-"}, url_schemes=set(SAFE_SCHEMES), link_rel=None,
+                       strip_comments=True, clean_content_tags={"script", "style"},
+                       filter_style_properties=set(_STYLE_PROPERTIES), attribute_filter=_attribute_filter)
+
+
 def clean_html(fragment: str) -> str:
     """A page's HTML with only what the handbook's own templates make (nh3, the Rust ammonia sanitiser): the
     last guard, after validation and escaping, against anything an office's template or text slipped in."""
     global _cleaner
     if _cleaner is None:
-        import nh3
-
-        _cleaner = nh3.Cleaner(tags=_TAGS, attributes=_ATTRIBUTES, generic_attribute_prefixes={"aria-", "data-"},
-                               url_schemes=set(SAFE_SCHEMES), link_rel=None, strip_comments=True,
-                               clean_content_tags={"script", "style"},
-                               filter_style_properties=_STYLE_PROPERTIES, attribute_filter=_attribute_filter)
+        _cleaner = _new_cleaner()
     return _cleaner.clean(fragment)
