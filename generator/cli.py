@@ -457,6 +457,135 @@ def _accept(project: Project, slug: str, names: tuple[str, ...]) -> list[str]:
     return recorded
 
 
+@main.group(invoke_without_command=True)
+@debug_option
+@config_option
+@click.option("--lang", "languages", metavar="LANG", multiple=True,
+              help="Report on this language only (repeat for several). Default: every language published or "
+                   "with a folder in content/i18n/.")
+@office_option
+@click.option("--format", "output_format", type=click.Choice(["plain", "json"]), default="plain",
+              show_default=True, help="plain for people; json for tools.")
+@click.option("--strict", is_flag=True, help="Exit with 1 when any translation is behind or missing (for CI).")
+@click.pass_context
+def translations(ctx: click.Context, config_file: Path, languages: tuple[str, ...], office: str | None,
+                 output_format: str, strict: bool) -> None:
+    """What needs translating: per language, the pages up to date, behind their original, and missing.
+
+    A translation is behind when its original's words changed since it was stamped (`handbook translations
+    stamp`); the plain report shows what changed, field by field. With --office SLUG, the languages that office
+    publishes, without the pages it hides or replaces.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    import json
+
+    from .translations import StampsError
+
+    project = _project(config_file, office)
+    try:
+        reports = _translation_reports(project, list(languages))
+    except StampsError as error:
+        click.secho(f"Error: {error}", fg="red", err=True)
+        sys.exit(1)
+    root = project.config_file.parent
+    if output_format == "json":
+        click.echo(json.dumps([_translation_json(found, root) for found in reports], indent=2, ensure_ascii=False))
+    else:
+        _print_translation_reports(reports, root)
+    if strict and not all(found.complete for found in reports):
+        sys.exit(1)
+
+
+def _translation_reports(project: Project, languages: list[str]) -> list:
+    from .load import load_tree
+    from .pipeline import published_languages
+    from .translations import LanguageReport, original_language, report, translated_languages
+
+    base = load_tree(project.content_dir)
+    original = original_language(base)
+    office = project.office
+    wanted = languages or [language for language in dict.fromkeys(
+        [*published_languages(base, office), *([] if office else translated_languages(project.content_dir))])
+        if language != original]
+    reports = []
+    for language in wanted:
+        found = report(base, language)
+        if office is not None:  # the office's own pages and hidden ones are not the base's to translate
+            skip = set(office.settings.hide) | office.own_ids(patches=False)
+            found = LanguageReport(language, [page for page in found.pages if page.page_id not in skip])
+        reports.append(found)
+    return reports
+
+
+def _print_translation_reports(reports: list, root: Path) -> None:
+    from .translations import BEHIND, MISSING, UP_TO_DATE, iter_changes
+
+    if not reports:
+        click.echo("No translations: the handbook is published in its original language only. See \"Translating "
+                   "the handbook\" in the README to add one.")
+    for found in reports:
+        counts = {state: len(found.ids(state)) for state in (UP_TO_DATE, BEHIND, MISSING)}
+        click.secho(f"{found.language}: {counts[UP_TO_DATE]} up to date, {counts[BEHIND]} behind, "
+                    f"{counts[MISSING]} missing", bold=True)
+        for page in found.pages:
+            if page.state == BEHIND:
+                why = "never stamped" if page.unstamped else "its original changed"
+                click.echo("  " + click.style("behind ", fg="yellow") + f" {page.page_id} ({why}): "
+                           f"{display_path(page.translation, root)}")
+                for change in list(iter_changes(page))[:8]:
+                    click.echo(f"      {change}")
+            elif page.state == MISSING:
+                click.echo("  " + click.style("missing", fg="red") + f"  {page.page_id}: translate "
+                           f"{display_path(page.original, root)}")
+        if counts[BEHIND]:
+            click.echo(f"  Once a translation is up to date: handbook translations stamp {found.language} PAGE")
+
+
+def _translation_json(found: object, root: Path) -> dict:
+    from .translations import BEHIND, MISSING, UP_TO_DATE, LanguageReport
+
+    assert isinstance(found, LanguageReport)
+    return {
+        "language": found.language,
+        "up_to_date": found.ids(UP_TO_DATE),
+        "behind": [{"page": page.page_id, "translation": display_path(page.translation, root),
+                    "original": display_path(page.original, root), "stamped": not page.unstamped,
+                    "original_changed_on": page.changed_on.isoformat() if page.changed_on else None,
+                    "changes": {path: {"old": old, "new": new} for path, (old, new) in page.changes.items()}}
+                   for page in found.pages if page.state == BEHIND and page.translation is not None],
+        "missing": found.ids(MISSING),
+    }
+
+
+@translations.command(name="stamp")
+@debug_option
+@config_option
+@click.argument("language", metavar="LANG")
+@click.argument("pages", nargs=-1, metavar="[PAGE]...")
+def stamp_command(config_file: Path, language: str, pages: tuple[str, ...]) -> None:
+    """Record that the LANG translations of PAGE... (every translated page when none is given) are up to date
+    with their originals as they are now (content/i18n/LANG/translation-stamps.yml)."""
+    from .load import load_tree
+    from .translations import StampsError, stamp, stamps_path, translation_root
+
+    project = _project(config_file)
+    if not translation_root(project.content_dir, language).is_dir():
+        raise click.BadParameter(f"there are no translations into {language}: "
+                                 f"{display_path(translation_root(project.content_dir, language))}/ does not exist",
+                                 param_hint="LANG")
+    try:
+        stamped = stamp(load_tree(project.content_dir), language, pages)
+    except ValueError as error:
+        raise click.BadParameter(f"{error}: no translation into {language} of such a page",
+                                 param_hint="PAGE") from None
+    except StampsError as error:
+        click.secho(f"Error: {error}", fg="red", err=True)
+        sys.exit(1)
+    listed = ", ".join(stamped) if len(stamped) <= 8 else f"{len(stamped)} pages"
+    click.secho(f"Stamped {listed} in {display_path(stamps_path(project.content_dir, language))}.", fg="green")
+
+
 @main.command()
 @debug_option
 @config_option

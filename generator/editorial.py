@@ -8,11 +8,13 @@ grade, sentences that run too long, and checklist items too long for one printed
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -200,9 +202,12 @@ def warm_up() -> None:
     textstat.syllable_count("handbook")
 
 
-def review(handbook: Handbook, today: dt.date | None = None, cache: ReadingCache | None = None) -> list[Problem]:
-    """Every editorial warning for the handbook, sorted by file and position."""
-    warnings = review_pages(list(handbook.pages.values()), handbook.settings, today, cache)
+def review(handbook: Handbook, today: dt.date | None = None, cache: ReadingCache | None = None,
+           skip: set[str] | frozenset[str] = frozenset()) -> list[Problem]:
+    """Every editorial warning for the handbook, sorted by file and position; pages in ``skip`` (shown in
+    another language, untranslated) are reviewed in their own language's handbook, not here."""
+    entries = [entry for page_id, entry in handbook.pages.items() if page_id not in skip]
+    warnings = review_pages(entries, handbook.settings, today, cache, language=handbook.settings.language)
     cited = {source for entry in handbook.pages.values() for source in entry.page.sources}
     if handbook.sources_doc is not None:
         for source_id in handbook.sources:
@@ -214,15 +219,17 @@ def review(handbook: Handbook, today: dt.date | None = None, cache: ReadingCache
 
 
 def review_pages(entries: list[PageEntry], settings: HandbookSettings | None, today: dt.date | None = None,
-                 cache: ReadingCache | None = None) -> list[Problem]:
+                 cache: ReadingCache | None = None, language: str = "en") -> list[Problem]:
     """The editorial warnings of these pages alone, with the handbook's limits (the defaults, when its settings
     are not valid): also what a run with errors elsewhere shows, so no warning waits for a second round."""
     today = today or dt.datetime.now().astimezone().date()  # the editor's own calendar day
     cache = cache or ReadingCache(None)
     limits = settings.editorial if settings is not None else Editorial()
     paper = settings.paper if settings is not None else "letter"
-    salt = [ReadingCache.FORMAT, version("textstat"), limits.max_sentence_words, limits.max_reading_grade, paper]
-    warnings = [warning for entry in entries for warning in _review_page(entry, limits, paper, today, cache, salt)]
+    grading = Grading.of(language, limits)
+    salt = [ReadingCache.FORMAT, version("textstat"), limits.max_sentence_words, paper, *grading.salt]
+    warnings = [warning for entry in entries
+                for warning in _review_page(entry, limits, paper, today, cache, salt, grading)]
     cache.save()
     return sorted(warnings)
 
@@ -233,7 +240,7 @@ def _warn(problem: Problem) -> Problem:
 
 
 def _review_page(entry: PageEntry, limits: Editorial, paper: str, today: dt.date, cache: ReadingCache,
-                 salt: list[Any]) -> Iterator[Problem]:
+                 salt: list[Any], grading: Grading) -> Iterator[Problem]:
     page, doc = entry.page, entry.doc
     if page.kind != "page" and not page.sources:
         where: KeyPath = ("sources",) if "sources" in doc.data else ()
@@ -246,13 +253,72 @@ def _review_page(entry: PageEntry, limits: Editorial, paper: str, today: dt.date
                                 "check that the page is still right, then set reviewed to today's date"))
     fields = list(prose_fields(page))
     key = hashlib.sha256(json.dumps([*salt, page.kind, fields]).encode()).hexdigest()
-    for path, message, hint in cache.findings(key, lambda: list(_reading(page, fields, limits, paper))):
+    for path, message, hint in cache.findings(key, lambda: list(_reading(page, fields, limits, paper, grading))):
         yield _warn(doc.problem(path, message, hint))
 
 
-def _reading(page: Any, fields: list[tuple[KeyPath, str]], limits: Editorial, paper: str) -> Iterator[Finding]:
+FLESCH_VARIANTS = {
+    "fr": "Kandel and Moles's Flesch formula for French",
+    "es": "Fernández Huerta's formula for Spanish",
+    "de": "Amstad's Flesch formula for German",
+    "it": "Flesch-Vacca's formula for Italian",
+    "nl": "Flesch-Douma's formula for Dutch",
+    "ru": "Oborneva's Flesch formula for Russian",
+}
+"""The languages textstat grades with a Flesch reading ease of their own, and the formula's name."""
+
+
+@dataclass(frozen=True)
+class Grading:
+    """How a language's pages are graded: English by school grade (Flesch-Kincaid), other languages by their
+    own reading-ease formula where textstat has one, with a limit per language; others not at all."""
+
+    language: str
+    formula: str | None
+    limit: float | None
+
+    @classmethod
+    def of(cls, language: str, limits: Editorial) -> Grading:
+        base = language.split("-")[0]
+        if base == "en":
+            return cls(language, "Flesch-Kincaid", limits.max_reading_grade)
+        if base in FLESCH_VARIANTS:
+            ease = limits.min_reading_ease.get(language, limits.min_reading_ease.get(base))
+            return cls(language, FLESCH_VARIANTS[base], ease)
+        return cls(language, None, None)
+
+    @property
+    def salt(self) -> list[Any]:
+        return [self.language, self.formula, self.limit]
+
+    def check(self, text: str, textstat: Any) -> tuple[float, bool] | None:
+        """The text's score and whether it is past the limit, or None when the language is not graded."""
+        if self.formula is None or self.limit is None:
+            return None
+        if self.formula == "Flesch-Kincaid":
+            grade = textstat.flesch_kincaid_grade(text)
+            return grade, grade > self.limit
+        scorer = _scorer(self.language.split("-")[0])
+        ease = scorer.flesch_reading_ease(text)
+        return ease, ease < self.limit
+
+
+@functools.lru_cache(maxsize=8)
+def _scorer(language: str) -> Any:
+    """A textstat of its own for one language (textstat's module-level one is shared, and English)."""
+    import textstat
+
+    scorer = type(textstat.textstat)()
+    scorer.set_lang(language)
+    return scorer
+
+
+def _reading(page: Any, fields: list[tuple[KeyPath, str]], limits: Editorial, paper: str,
+             grading: Grading | None = None) -> Iterator[Finding]:
     """What a reader would stumble on: long sentences, a high reading grade, checklist items too long to print."""
     import textstat  # here: loading it (and its dictionary) is only worth it when there is text to grade
+
+    grading = grading or Grading.of("en", limits)
 
     texts = [(path, plain_text(text)) for path, text in fields]
     for path, text in texts:
@@ -262,13 +328,17 @@ def _reading(page: Any, fields: list[tuple[KeyPath, str]], limits: Editorial, pa
                 start = " ".join(sentence.split()[:8])
                 yield (path, f'a sentence of {words} words, more than {limits.max_sentence_words}: "{start} …"',
                        "split it into shorter sentences")
-    grade = textstat.flesch_kincaid_grade(" ".join(text for _, text in texts))
-    if grade > limits.max_reading_grade:
+    scored = grading.check(" ".join(text for _, text in texts), textstat)
+    if scored is not None and scored[1] and grading.formula == "Flesch-Kincaid":
+        grade = scored[0]
         hardest = _raises_grade_most(texts, textstat)
         where: KeyPath = hardest[0] if hardest else ()
         said = (f"; this field raises it most (it reads at {hardest[1]:.1f} alone)" if hardest else "")
         yield (where, f"the page reads at school grade {grade:.1f} (Flesch-Kincaid), above "
                f"{limits.max_reading_grade:g}{said}", "use shorter sentences and everyday words")
+    elif scored is not None and scored[1]:
+        yield ((), f"the page's reading ease is {scored[0]:.0f} ({grading.formula}), below {grading.limit:g} "
+               "(higher is easier)", "use shorter sentences and everyday words")
     if isinstance(page, Checklist):
         limit = chars_per_printed_line(paper)
         for g, group in enumerate(page.groups):

@@ -45,9 +45,10 @@ from .render import (
     contact_lines,
     day_epoch,
     make_environment,
+    marked_gettext,
     message_markdown,
 )
-from .strings import translate
+from .strings import N_, Words
 from .text import block, is_safe_url, print_extensions
 from .validate import SETTINGS_FILE, Handbook
 
@@ -190,11 +191,11 @@ def _unwrap(html: Markup) -> Markup:
     return html
 
 
-def _page_counter_css(language: str) -> Markup:
-    """CSS ``content`` for "Page 1 of 2" in ``language``, with the numbers as CSS counters."""
-    words = re.split(r"(\{page\}|\{pages\})", translate(language, "Page {page} of {pages}"))
-    parts = ["counter(page)" if w == "{page}" else "counter(pages)" if w == "{pages}" else json.dumps(w)
-             for w in words if w]
+def _page_counter_css(words: Words) -> Markup:
+    """CSS ``content`` for "Page 1 of 2" in the handout's language, with the numbers as CSS counters."""
+    pieces = re.split(r"(%\(page\)s|%\(pages\)s)", words(N_("Page %(page)s of %(pages)s")))
+    parts = ["counter(page)" if w == "%(page)s" else "counter(pages)" if w == "%(pages)s" else json.dumps(w)
+             for w in pieces if w]
     return Markup(" ".join(parts))  # JSON strings are valid CSS strings; the words are ours, not an editor's
 
 
@@ -203,7 +204,9 @@ def handout_sources(handbook: Handbook, templates_dir: Path | list[Path], url: C
     """The print HTML of every handout, and of the packet when ``handbook.yml`` lists one (last). An
     ``office`` (:class:`generator.offices.Office`) puts its logo and colour on them."""
     settings = handbook.settings
-    env = make_environment(templates_dir, settings.language, handbook.hidden, cache_dir)
+    env = make_environment(templates_dir, settings.language, handbook.hidden, cache_dir, handbook.original_language)
+    folders = [templates_dir] if isinstance(templates_dir, Path) else templates_dir
+    words = Words.of(folders[-1], settings.language)
     convert = _Converter(url)
     env.filters.update(md=convert.block, md_inline=convert.inline, md_message=convert.message,
                        md_message_inline=convert.message_inline)
@@ -216,17 +219,20 @@ def handout_sources(handbook: Handbook, templates_dir: Path | list[Path], url: C
         "layout": LAYOUT,
         "brand": office.settings.colors.primary if office is not None else BRAND_COLOR,
         "logo": office.logo.resolve().as_uri() if office is not None and office.logo is not None else None,
-        "page_counter": _page_counter_css(settings.language),
+        "page_counter": _page_counter_css(words),
         "channel_label": CHANNEL_LABELS,
+        "shown_in": None,
+        "behind": None,
     }
     printable = handbook.printable
-    folders = [templates_dir] if isinstance(templates_dir, Path) else templates_dir
     run = TemplateRuns(env, folders)
     run.load([PAGE_TEMPLATE])
     handouts: dict[str, Handout] = {}
     for entry in printable:
         html = run(PAGE_TEMPLATE, entry.id, shared, id=entry.id, page=entry.page, url=url(entry.id),
-                   sources=[handbook.sources[source] for source in entry.page.sources])
+                   sources=[handbook.sources[source] for source in entry.page.sources],
+                   shown_in=handbook.shown_in.get(entry.id), behind=handbook.behind.get(entry.id),
+                   **({"gettext": marked_gettext(words)} if entry.id in handbook.shown_in else {}))
         if html is None:
             continue
         max_pages = entry.page.pages if isinstance(entry.page, Checklist) else 0
@@ -245,7 +251,7 @@ def handout_sources(handbook: Handbook, templates_dir: Path | list[Path], url: C
         run.raise_problems()
         assert cover is not None
         settings_file = handbook.content_dir / f"{SETTINGS_FILE}.yml"
-        title = translate(settings.language, "Workshop packet: {title}").format(title=settings.title)
+        title = words(N_("Workshop packet: %(title)s"), title=settings.title)
         parts = tuple(handouts[page_id] for page_id in settings.packet)
         result.append(Handout(PACKET_ID, title, cover, settings_file, epoch=max(part.epoch for part in parts),
                               parts=parts))

@@ -347,6 +347,7 @@ class LoadedTree:
 
 
 ASSETS_DIR = "assets"
+TRANSLATIONS_DIR = "i18n"
 
 
 def load_tree(root: Path) -> LoadedTree:
@@ -363,6 +364,8 @@ def load_tree(root: Path) -> LoadedTree:
         relative = path.relative_to(root)
         if any(part.startswith(".") for part in relative.parts) or (path.is_dir() and not path.is_symlink()):
             continue  # editors' and systems' hidden files (.DS_Store, .swp)
+        if relative.parts[0] == TRANSLATIONS_DIR and len(relative.parts) > 1:
+            continue  # translations: read for each language by generator.translations
         if path.is_symlink() or not path.is_file():
             problems.append(_not_plain(path))
         elif relative.parts[0] == ASSETS_DIR:

@@ -85,9 +85,25 @@ class Editorial(Model):
     """Warn when a page reads above this school grade (Flesch-Kincaid)."""
     max_sentence_words: Annotated[StrictInt, Field(ge=5, le=100)] = 30
     """Warn about any sentence longer than this many words."""
+    min_reading_ease: dict[Language, Annotated[float, Field(ge=0, le=100)]] = {"fr": 60, "es": 60}
+    """For pages in languages other than English: warn when a page's reading ease (0 to 100, higher is easier)
+    is below this, per language. French is graded with Kandel and Moles's Flesch formula, Spanish with
+    Fernández Huerta's, German with Amstad's, Italian with Flesch-Vacca's. 60 is plain language."""
 
 
-Language = Literal["en", "fr", "es"]  # the languages of generator.strings
+LANGUAGE_PATTERN = r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-[A-Z]{2})?$"
+Language = Annotated[str, StringConstraints(strip_whitespace=True, pattern=LANGUAGE_PATTERN)]
+"""A language code: two or three lowercase letters, such as `en`, `fr` or `es`, with a region if it matters
+(`pt-BR`). The site's words need a catalog in that language (templates/locale/); see "Translating the
+handbook"."""
+
+
+def _languages_agree(main: str, languages: list[str], where: str) -> None:
+    if languages and main not in languages:
+        raise PydanticCustomError("handbook_languages", f"`language` ({{main}}) must be one of `languages` "
+                                  f"({{listed}}): {where}", {"main": main, "listed": ", ".join(languages)})
+    if len(set(languages)) != len(languages):
+        raise PydanticCustomError("handbook_languages", "`languages` lists a language twice")
 
 EMAIL_PATTERN = r"^[^@\s<>()\[\]\\,;:\"]+@[^@\s<>()\[\]\\,;:\"]+\.[A-Za-z]{2,}$"
 PHONE_PATTERN = r"^\+?[0-9(][0-9 ().\-]{3,30}(?: ?(?:ext\.?|x) ?[0-9]{1,6})?$"
@@ -169,13 +185,35 @@ class OfficeFile(Model):
     site_url: Url | None = None
     """The address where this office's handbook is published (printed on handouts)."""
     language: Language = "en"
-    """Language of the site's own words and dates: `en`, `fr` or `es`."""
+    """The office's language: its handbook is published in it (the base pages in their translation), and its own
+    pages and patches are written in it. `en`, `fr`, `es`, or any language with a catalog."""
+    languages: list[Language] = []
+    """To publish in several languages: the list, `language` first, such as `[fr, en]`. The first is at the
+    handbook's address, each other one under its code (`en/`), with a language menu on every page."""
+    translation_notices: StrictBool = True
+    """Show a short notice on a translated page whose original changed since it was translated. (The notice on
+    a page not translated at all is always shown.)"""
     paper: Literal["letter", "a4"] = "letter"
     """Paper size of the PDF handouts: `letter` (US) or `a4`."""
     hide: list[PageId] = []
     """Ids of base pages this office does not publish. Links to them are removed."""
     resources: list[Resource] = []
     """Local services, listed on a "Local resources" page."""
+
+    @model_validator(mode="after")
+    def _languages(self) -> OfficeFile:
+        if self.languages and "language" not in self.model_fields_set:
+            object.__setattr__(self, "language", self.languages[0])
+        _languages_agree(self.language, self.languages, "list it there, or leave `language` out")
+        if self.languages and self.languages[0] != self.language:
+            raise PydanticCustomError("handbook_languages", "`languages` starts with the office's main language, "
+                                      "`language` ({main}): move it first", {"main": self.language})
+        return self
+
+    @property
+    def published(self) -> list[str]:
+        """The languages this office publishes, its main one first."""
+        return list(self.languages) or [self.language]
 
 
 class HandbookSettings(Model):
@@ -186,8 +224,11 @@ class HandbookSettings(Model):
     description: Text
     """One or two sentences that describe the handbook (used by search engines and link previews)."""
     language: Language = "en"
-    """Language of the handbook: `en` (English), `fr` (French) or `es` (Spanish). The words the site and the
-    handouts add around the content (headings such as "Sources", dates, buttons) are written in it."""
+    """The language the content is written in: `en` (English), `fr`, `es`, or any language with a catalog.
+    Translations of the pages live in `content/i18n/<language>/`."""
+    languages: list[Language] = []
+    """The languages to publish, the first at the handbook's address and each other under its code (`fr/`),
+    with a language menu on every page, such as `[en, fr, es]`. Leave it out to publish `language` only."""
     paper: Literal["letter", "a4"] = "letter"
     """Paper size for printed handouts: `letter` (US) or `a4`."""
     phases: Annotated[list[Phase], Field(min_length=1)]
@@ -199,6 +240,17 @@ class HandbookSettings(Model):
     behind a cover page. Leave it out for no packet."""
     editorial: Editorial = Editorial()
     """Limits for the editorial warnings (review age, reading grade, sentence length)."""
+
+    @model_validator(mode="after")
+    def _languages(self) -> HandbookSettings:
+        if len(set(self.languages)) != len(self.languages):
+            raise PydanticCustomError("handbook_languages", "`languages` lists a language twice")
+        return self
+
+    @property
+    def published(self) -> list[str]:
+        """The languages this handbook publishes, the one at its address first."""
+        return list(self.languages) or [self.language]
 
 
 class Source(Model):

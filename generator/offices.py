@@ -80,14 +80,32 @@ class Office:
     root: Path
     settings: OfficeFile
     doc: Document = field(repr=False, compare=False)
+    language_dir: Path | None = None
+    """For another of the office's languages: ``offices/<slug>/i18n/<language>/``, whose ``content/`` and
+    ``patches/`` hold the translations of the office's own pages and patches."""
 
     @property
     def content_dir(self) -> Path:
-        return self.root / "content"
+        return (self.language_dir or self.root) / "content"
 
     @property
     def patches_dir(self) -> Path:
-        return self.root / "patches"
+        return (self.language_dir or self.root) / "patches"
+
+    def in_language(self, language: str) -> Office:
+        """The office's own pages and patches as translated into ``language`` (itself for its main language)."""
+        if language == self.settings.language:
+            return self
+        return dataclasses.replace(self, language_dir=self.root / "i18n" / language)
+
+    def own_ids(self, *, patches: bool = True) -> set[str]:
+        """The ids of the pages this office writes (and, with ``patches``, patches), in this view's language."""
+        found = set()
+        for folder in (self.content_dir, *([self.patches_dir] if patches else [])):
+            if folder.is_dir():
+                found |= {path.stem for path in folder.rglob("*")
+                          if path.suffix.lower() in YAML_SUFFIXES and "assets" not in path.relative_to(folder).parts}
+        return found
 
     @property
     def templates_dir(self) -> Path:
@@ -375,13 +393,13 @@ def office_template(slug: str) -> str:
 
 
 
-def for_office(handbook: Any, office: Office, asset_dirs: tuple[Path, ...]) -> Any:
+def for_office(handbook: Any, office: Office, asset_dirs: tuple[Path, ...], language: str | None = None) -> Any:
     """The validated handbook as this office publishes it: its language, paper, name, contact and resources."""
     from .models import Office as OfficeSettings
 
     mine = office.settings
     settings = handbook.settings.model_copy(update={
-        "language": mine.language,
+        "language": language or mine.language,
         "paper": mine.paper,
         "office": OfficeSettings(name=mine.name, short_name=mine.short_name, contact=mine.contact,
                                  booking_url=mine.booking_url, resources=mine.resources),

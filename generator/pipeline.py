@@ -24,49 +24,169 @@ from .load import load_tree
 from .offices import Office, for_office, layer, load_office
 from .problems import ContentError, Problem
 from .render import RenderedSite, render
+from .strings import Words, language_problem
+from .translations import BEHIND, behind_problems, in_language, missing_note, original_language, report
 from .validate import validate
 from .write import staged, write_files
 
 
 def generate(content_dir: Path, templates_dir: Path, *, site_url: str | None = None, use_directory_urls: bool = True,
-             handouts: bool = True, office: Office | None = None, cache_dir: Path | None = None) -> RenderedSite:
-    """Load, validate, review and render the handbook; raise :class:`~generator.problems.ContentError` on bad
-    content. Editorial warnings travel with the result.
+             handouts: bool = True, office: Office | None = None, cache_dir: Path | None = None,
+             languages: list[str] | None = None) -> RenderedSite:
+    """Load, validate, review and render the handbook in each language it publishes; raise
+    :class:`~generator.problems.ContentError` on bad content. Editorial warnings travel with the result.
 
-    With ``handouts``, the print HTML of every PDF handout is rendered too (the PDFs themselves are made by
-    :func:`make_handouts`), and pages link to their handouts. ``site_url`` gives handouts their web address.
-    With an ``office``, its pages, patches, hidden pages, templates and identity are laid over the base.
-    ``cache_dir`` keeps what the next run can reuse (each page's reading grades, compiled templates).
+    The result is the site in the first language (published at the handbook's address), with the others in
+    its ``others`` (each published under its code, ``fr/``). ``languages`` renders only those (the first at
+    the address). With ``handouts``, the print HTML of every PDF handout is rendered too (the PDFs themselves
+    are made by :func:`make_handouts`), and pages link to their handouts. ``site_url`` gives handouts their
+    web address. With an ``office``, its pages, patches, hidden pages, templates and identity are laid over
+    the base. ``cache_dir`` keeps what the next run can reuse (each page's reading grades, compiled templates).
     """
-    tree = base = load_tree(content_dir)
+    base = load_tree(content_dir)
+    chosen = languages or published_languages(base, office)
+    sites: list[RenderedSite] = []
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    for number, language in enumerate(chosen):
+        prefix = f"{language}/" if number else ""
+        try:
+            site = _generate_language(base, templates_dir, language, prefix, site_url=site_url,
+                                      use_directory_urls=use_directory_urls, handouts=handouts, office=office,
+                                      cache_dir=cache_dir, first=not number)
+        except ContentError as error:
+            errors.extend(error.problems)
+            warnings.extend(error.warnings)
+            continue
+        sites.append(site)
+        warnings.extend(site.warnings)
+    if errors:
+        raise ContentError(sorted(set(errors))).with_warnings(sorted(set(warnings) - set(errors)))
+    alternates: tuple[tuple[str, str, str], ...] = ()
+    if len(sites) > 1:
+        words = Words("en", None)
+        alternates = tuple((site.language, words.language_name(site.language), site.path_prefix) for site in sites)
+    notes = tuple(dict.fromkeys(note for site in sites for note in site.notes))
+    sites = [dataclasses.replace(site, alternates=alternates, warnings=()) for site in sites]
+    main, *others = sites
+    return dataclasses.replace(main, others=tuple(others), warnings=tuple(sorted(set(warnings))), notes=notes)
+
+
+def published_languages(base: Any, office: Office | None) -> list[str]:
+    """The languages to publish, the first at the handbook's address: the office's, or ``handbook.yml``'s
+    (read before it is validated; a wrong value is reported by validation, and English published meanwhile)."""
+    if office is not None:
+        return office.settings.published
+    settings = next((doc.data for path, doc in base.documents.items()
+                     if path.parent == base.root and path.stem == "handbook" and isinstance(doc.data, dict)), {})
+    listed = settings.get("languages")
+    if isinstance(listed, list) and listed and all(isinstance(x, str) for x in listed) and \
+            len(set(listed)) == len(listed):
+        return [x.strip() for x in listed]
+    return [original_language(base)]
+
+
+def _generate_language(base: Any, templates_dir: Path, language: str, prefix: str, *, site_url: str | None,
+                       use_directory_urls: bool, handouts: bool, office: Office | None, cache_dir: Path | None,
+                       first: bool) -> RenderedSite:
+    """The handbook in one language: the base's translations laid over it, then the office's layer."""
+    state = in_language(base, language)
+    tree, shown_in = state.tree, dict(state.shown_in)
     hidden: frozenset[str] = frozenset()
     templates = [templates_dir]
     if office is not None:
-        layered = layer(tree, office)
+        layered, mine = _office_layer(base, state, office, language)
         tree, hidden = layered.tree, layered.hidden
+        written = office.in_language(language).own_ids(patches=False)  # the office's own pages, in this language
+        shown_in = {page_id: shown for page_id, shown in shown_in.items()
+                    if page_id not in hidden and page_id not in written}
+        shown_in.update(mine)
         if office.templates_dir.is_dir():
             templates.insert(0, office.templates_dir)
         site_url = office.settings.site_url or site_url
-    scope = office.slug if office is not None else "base"
+    if site_url and prefix:
+        site_url = site_url.rstrip("/") + "/" + prefix
+    scope = (office.slug if office is not None else "base") + (f"-{language}" if prefix else "")
     cache = ReadingCache(cache_dir / f"reading-{scope}.json" if cache_dir else None)
+    where = office.doc if office is not None else _settings_doc(base)
+    language_problems = _language_problems(language, templates_dir, where)
     try:
+        if language_problems:
+            raise ContentError(language_problems)
         handbook = validate(tree, hidden)
     except ContentError as error:  # the valid pages' warnings come with the errors, in one run
         settings, valid = error.partial or (None, {})
-        raise error.with_warnings(review_pages(list(valid.values()), settings, cache=cache)) from None
+        own = [entry for page_id, entry in valid.items() if page_id not in shown_in]
+        raise error.with_warnings([*review_pages(own, settings, cache=cache, language=language),
+                                   *state.warnings]) from None
     notes: list[str] = []
     if office is not None:
-        handbook = for_office(handbook, office, layered.asset_dirs)
-    warnings = review(handbook, cache=cache)
-    if office is not None:  # what changed in the base under the office's own changes
-        drifted, notes = office_drift(office, base, templates_dir)
+        handbook = for_office(handbook, office, layered.asset_dirs, language)
+    else:
+        handbook = dataclasses.replace(handbook, settings=handbook.settings.model_copy(update={"language": language}))
+    behind = {}
+    warnings = [*review(handbook, cache=cache, skip=set(shown_in)), *state.warnings]
+    if language != state.original_language:
+        found = report(base, language, state)
+        warnings.extend(behind_problems(found, base.root.parent))
+        notes.extend(filter(None, [missing_note(found)]))
+        if office is None or office.settings.translation_notices:
+            behind = {page.page_id: page.changed_on for page in found.pages  # never stamped: nothing known
+                      if page.state == BEHIND and not page.unstamped and page.page_id not in shown_in}
+    if office is not None and first:  # what changed in the base under the office's own changes
+        drifted, drift_notes = office_drift(office, base, templates_dir)
         warnings = [*warnings, *drifted]
+        notes = [*drift_notes, *notes]
+    handbook = dataclasses.replace(handbook, shown_in=shown_in, behind=behind,
+                                   original_language=state.original_language)
     url = page_urls(site_url, use_directory_urls, hidden)
     try:
         site = render_all(handbook, templates, url, office, cache_dir, handouts=handouts)
     except ContentError as error:
         raise error.with_warnings(warnings) from None
-    return dataclasses.replace(site, warnings=tuple(sorted(warnings)), notes=tuple(notes))
+    return dataclasses.replace(site, warnings=tuple(sorted(warnings)), notes=tuple(notes), path_prefix=prefix)
+
+
+def _settings_doc(base: Any) -> Any:
+    return next((doc for path, doc in base.documents.items() if path.parent == base.root and path.stem == "handbook"),
+                None)
+
+
+def _language_problems(language: str, templates_dir: Path, where: Any) -> list[Problem]:
+    """A language the site's words cannot be written in, as a problem on the file that asks for it."""
+    said = language_problem(language, templates_dir)
+    if said is None or where is None:
+        return []
+    data = where.data if isinstance(where.data, dict) else {}
+    listed = data.get("languages") if isinstance(data.get("languages"), list) else []
+    key: tuple[Any, ...] = ("languages", listed.index(language)) if language in listed else ("language",)
+    return [where.problem(key, said, "add the catalog (see \"Translating the handbook\" in the README), or "
+                                     "choose a language that has one")]
+
+
+def _office_layer(base: Any, state: Any, office: Office, language: str) -> tuple[Any, dict[str, str]]:
+    """The office laid over the base in ``language``, and the office's pages shown in its main language there
+    because they are not translated into it (by id)."""
+    main = office.settings.language
+    layered = layer(state.tree, office.in_language(language))
+    mine: dict[str, str] = {}
+    if language == main:
+        return layered, mine
+    main_layer = layer(in_language(base, main).tree, office)
+    translated = office.in_language(language).own_ids()
+    by_id = {path.stem: (path, doc) for path, doc in main_layer.tree.documents.items()}
+    documents = {path.stem: (path, doc) for path, doc in layered.tree.documents.items()}
+    yaml_files = {path.stem: path for path in layered.tree.yaml_files}
+    for page_id in sorted(office.own_ids() - translated - layered.hidden):
+        if page_id in by_id:
+            documents[page_id] = by_id[page_id]
+            yaml_files[page_id] = by_id[page_id][0]
+            mine[page_id] = main
+    tree = dataclasses.replace(layered.tree, documents=dict(documents.values()), yaml_files=list(yaml_files.values()),
+                               assets=main_layer.tree.assets)
+    for page_id in translated:
+        mine.pop(page_id, None)
+    return dataclasses.replace(layered, tree=tree, asset_dirs=main_layer.asset_dirs), mine
 
 
 def office_drift(office: Office, base: Any, templates_dir: Path) -> tuple[list[Any], list[str]]:
@@ -112,12 +232,21 @@ def _render_all(handbook: Any, templates: list[Path], url: Any, office: Office |
 
 
 def make_handouts(site: RenderedSite, press: Press, progress: Any = None) -> tuple[RenderedSite, PressReport]:
-    """Make the site's PDF handouts (from the cache where nothing changed) and add them to its files.
+    """Make the site's PDF handouts, in every language it is published in (from the cache where nothing
+    changed), and add them to each language's files.
 
     ``progress`` wraps the handouts to render, as :func:`~generator.handouts.print_handouts` says.
     """
-    files, report = print_handouts(list(site.handouts), press, *([progress] if progress else []))
-    return dataclasses.replace(site, static=dict(sorted({**site.static, **files}.items()))), report
+    made = []
+    total = PressReport()
+    for one in site.every_language:
+        files, report = print_handouts(list(one.handouts), press, *([progress] if progress else []))
+        made.append(dataclasses.replace(one, static=dict(sorted({**one.static, **files}.items())), others=()))
+        total.rendered += report.rendered
+        total.cached += report.cached
+        total.seconds += report.seconds
+    main, *others = made
+    return dataclasses.replace(main, others=tuple(others)), total
 
 
 @dataclass(frozen=True)

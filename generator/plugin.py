@@ -21,7 +21,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from .editorial import warm_up
@@ -34,6 +34,8 @@ from .render import PACKAGE_ASSETS, RenderedSite, bytecode_cache, themed
 from .text import MARKDOWN_EXTENSIONS, clean_html, safe_meta
 
 log = logging.getLogger("mkdocs.plugins.handbook")
+LANGUAGE_LINK = "handbook-language:"
+"""What the language menu's links hold until each page is written: the language; see :func:`language_links`."""
 OFFLINE_SHIM = "assets/javascripts/iframe-worker-shim.js"
 PRUNE = "navigation.prune"
 
@@ -51,6 +53,36 @@ def with_problems_shown(site: RenderedSite, problems: list[Problem]) -> Rendered
             front, body = text[:end], text[end:]
         pages[path] = f"{front}\n{notice}{body.lstrip()}"
     return dataclasses.replace(site, pages=pages)
+
+
+def language_links(html: str, page_url: str, site: RenderedSite, site_url: str | None) -> str:
+    """The language menu's links (and the hreflang links in <head>) pointed at this same page in each language.
+
+    Every language's site has the same pages at the same paths under its own folder (an untranslated page is
+    published in its original language), so the page's path under the other language's folder is the page
+    in that language: from ``fr/get-ready/``, Español is ``../../es/get-ready/``. The <head> links are full
+    web addresses when the handbook's address is known, as search engines ask."""
+    import re
+    from urllib.parse import urlsplit
+
+    depth = len([part for part in f"{site.path_prefix}{page_url}".split("/")[:-1] if part])
+    up = "../" * depth
+    root = None
+    if site_url:
+        parts = urlsplit(site_url)
+        path = parts.path.rstrip("/") + "/"
+        if site.path_prefix and path.endswith("/" + site.path_prefix):
+            path = path[: -len(site.path_prefix)]
+        root = f"{parts.scheme}://{parts.netloc}{path}"
+    prefixes = {language: prefix for language, _, prefix in site.alternates}
+
+    def replace(match: re.Match[str]) -> str:
+        language = match.group(2)
+        target = f"{prefixes.get(language, '')}{page_url}"
+        absolute = root is not None and match.group(1).startswith("<link")
+        return f'{match.group(1)}{(root if absolute else up) + target if (absolute or up or target) else "./"}"'
+
+    return re.sub(r'(<(?:link|a)\b[^>]*?href=")' + re.escape(LANGUAGE_LINK) + r'([A-Za-z-]+)"', replace, html)
 
 
 def _logged(jobs: list[Handout]) -> Iterator[Handout]:
@@ -88,6 +120,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         """While previewing: the handouts being made in the background during this build."""
         self.press: Press | None = None
         """Kept across ``mkdocs serve`` rebuilds, so WeasyPrint starts once and unchanged handouts are reused."""
+        self.nested = False
+        """Set on the build of one of the handbook's other languages, which this plugin runs into a folder of
+        the site (``site/fr/``) once the first language is built."""
 
     def templates_dir(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path).parent / self.config.templates
@@ -95,6 +130,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
 
+    @event_priority(100)  # before the search plugin, which reads the theme's language to choose its stemmer
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.pending = None
         if self.config.offline or self.offline:
@@ -143,6 +179,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             config.theme["features"] = [*features, PRUNE]
         if site.site_url:
             config.site_url = site.site_url
+        if site.path_prefix and config.site_url:
+            config.site_url = config.site_url.rstrip("/") + "/" + site.path_prefix
+        if site.alternates:  # Material's language menu, and hreflang links in <head>
+            config.extra["alternate"] = [{"name": name, "lang": language, "link": LANGUAGE_LINK + language}
+                                         for language, name, _ in site.alternates]
         if config.nav is None:
             config.nav = site.nav
         for stylesheet in site.extra_css:
@@ -168,10 +209,14 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         """The pages, and the PDF handouts unless the plugin's ``handouts`` option is false."""
         project = Project.of(config, self).with_office(self.config.office)
         site = project.generate(handouts=self.config.handouts)
-        if site.handouts:
+        if any(one.handouts for one in site.every_language):
             if self.press is None:
                 self.press = project.press()
             if self.serving and self.press.jobs > 1:
+                if site.others:  # the other languages' handouts now; the first language's beside its pages
+                    others, _ = make_handouts(dataclasses.replace(site.others[0], others=site.others[1:]),
+                                              self.press, _logged)
+                    site = dataclasses.replace(site, others=others.every_language)
                 # While previewing, the changed handouts are made in the press's worker processes while MkDocs
                 # builds the pages here; on_post_build waits for them. The pages show sooner after a save.
                 self.pending = start_handouts(list(site.handouts), self.press)
@@ -214,6 +259,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         page.meta = safe_meta(page.meta or {})
         return markdown
 
+    def on_post_page(self, output: str, /, *, page: Any, config: MkDocsConfig) -> str:
+        if self.site is None or not self.site.alternates:
+            return output
+        return language_links(output, page.url, self.site, config.site_url)
+
     def on_page_content(self, html: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         # The last guard: whatever a template (an office's) or text slipped past validation and escaping, only
         # the elements, attributes and links the handbook's own templates make reach the page.
@@ -222,6 +272,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.pending is not None:
             self._finish_handouts(Path(config.site_dir))
+        if self.site is not None and not self.nested:
+            for other in self.site.others:  # the handbook's other languages, each into its folder of the site
+                self._build_language(other, config)
         if self.serving and not self.warmed:
             # While the editor reads the first preview: what grading a changed page will need.
             self.warmed = True
@@ -232,6 +285,21 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         if index.is_file():  # inlined into a script, which a page opened from disk may load
             script = index.with_name("search_index.js")
             script.write_text(f"var __index = {index.read_text(encoding='utf-8')}", encoding="utf-8")
+
+    def _build_language(self, site: RenderedSite, config: MkDocsConfig) -> None:
+        """Build ``site`` (one of the handbook's other languages) with MkDocs into ``site_dir/<language>/``: a
+        build of its own, with its own search index (and stemmer), sitemap and 404 page."""
+        from mkdocs.commands.build import build
+
+        from .pipeline import load_mkdocs_config
+
+        log.info("Building the handbook in %s into %s", site.language, site.path_prefix)
+        folder = Path(config.site_dir) / site.path_prefix
+        nested = load_mkdocs_config(Path(config.config_file_path), site_dir=str(folder), strict=config.strict)
+        plugin = nested.plugins["handbook"]
+        plugin.preloaded, plugin.nested, plugin.offline = site, True, self.offline or self.config.offline
+        nested.use_directory_urls = config.use_directory_urls
+        build(nested)
 
     def _finish_handouts(self, site_dir: Path) -> None:
         """Wait for the handouts started in on_config and put them in the built site (previewing only)."""

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .models import PAGE_KINDS, HandbookSettings, OfficeFile, Sources
+from .models import LANGUAGE_PATTERN, PAGE_KINDS, HandbookSettings, OfficeFile, Sources
 
 INTRO = """\
 # Field reference
@@ -38,7 +38,10 @@ def _type(schema: dict[str, Any], defs: dict[str, Any]) -> str:
         minimum = schema.get("minItems")
         return f"list of {_type(schema['items'], defs)}" + (f" (at least {minimum})" if minimum else "")
     if kind == "object":
+        keys = next(iter(schema.get("patternProperties", {})), "")
         values = next(iter(schema.get("patternProperties", {}).values()), schema.get("additionalProperties", {}))
+        if keys == LANGUAGE_PATTERN:
+            return f"language codes, each with a {_type(values, defs)}"
         return f"ids, each with {_type(values, defs)}"
     if kind == "string":
         if schema.get("contentMediaType") == "text/markdown":
@@ -50,8 +53,8 @@ def _type(schema: dict[str, Any], defs: dict[str, Any]) -> str:
             return "id"
         if "https?" in pattern:
             return "web address"
-        if pattern == "^[a-z]{2}$":
-            return "language code"
+        if pattern == LANGUAGE_PATTERN:
+            return "language code (`fr`, `pt-BR`)"
         return "text"
     if kind == "boolean":
         return "`true` or `false`"

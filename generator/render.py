@@ -20,15 +20,15 @@ from .isolation import rendering
 from .models import Phase, Source
 from .problems import ContentError, Problem
 from .sandbox import LimitedSandbox, TemplateLimit
-from .strings import date_in, translate, translator
+from .strings import N_, Words
 from .text import block, escape_attribute, escape_html, inline, safe_front_matter
 from .validate import HOME_PAGE, KIND_ORDER, Handbook, PageEntry, placeholders_in
 
-HOME_LABEL = "Home"
+HOME_LABEL = N_("Home")
 NAV_SECTION_LIMIT = 30
 """A phase with more pages than this is listed in the navigation in one sub-section per kind of page."""
-NAV_KIND_LABELS = {"guide": "Guides", "checklist": "Checklists", "recovery": "Bouncing back",
-                   "script": "Message scripts", "page": "More pages"}
+NAV_KIND_LABELS = {"guide": N_("Guides"), "checklist": N_("Checklists"), "recovery": N_("Bouncing back"),
+                   "script": N_("Message scripts"), "page": N_("More pages")}
 
 # Our stylesheet, shipped in the package and added to every build.
 PACKAGE_ASSETS = Path(__file__).parent / "assets"
@@ -42,15 +42,15 @@ ACCESSIBILITY_PAGE = "accessibility"
 ACCESSIBILITY_TEMPLATE = "accessibility.md.j2"
 
 CHANNEL_LABELS = {
-    "email": "Email",
-    "letter": "Letter",
-    "phone": "What to say on the phone",
-    "in person": "What to say in person",
-    "text message": "Text message",
+    "email": N_("Email"),
+    "letter": N_("Letter"),
+    "phone": N_("What to say on the phone"),
+    "in person": N_("What to say in person"),
+    "text message": N_("Text message"),
 }
 
-human_date = date_in("en")
-"""``1 November 2026``: the same on every machine, whatever its locale."""
+human_date = Words("en", None).date
+"""``November 1, 2026``: the same on every machine, whatever its locale."""
 
 
 def highlight_placeholders(text: str) -> str:
@@ -112,6 +112,19 @@ class RenderedSite:
     source_date_epoch: int = 0
     """The handbook's date, in seconds since 1970: midnight UTC of its newest page review. Builds that do not
     set SOURCE_DATE_EPOCH use it, so the sitemap and the handouts do not change with the day of the build."""
+    path_prefix: str = ""
+    """Where this language's site goes inside the handbook's site folder: "" for the first, ``fr/`` for French."""
+    alternates: tuple[tuple[str, str, str], ...] = ()
+    """Every language the handbook is published in (code, own name, path prefix), for the language menu; empty
+    when there is one."""
+    others: tuple[RenderedSite, ...] = ()
+    """The handbook in its other languages, each built into its ``path_prefix``."""
+    shown_in: dict[str, str] = field(default_factory=dict)
+    """Pages not translated into this language, by Markdown path: the language they are shown in."""
+
+    @property
+    def every_language(self) -> tuple[RenderedSite, ...]:
+        return (self, *self.others)
 
 
 _PAGE_LINK = re.compile(r"\[([^\]]*)\]\(<?(?:\./)?([a-z0-9]+(?:-[a-z0-9]+)*)\.md(?:#[^)\s>]*)?>?\)")
@@ -155,32 +168,37 @@ def contact_lines(contact: Any) -> list[tuple[str, str, str | None]]:
     """(label, text, link) for each way to reach the office that is filled in, in a fixed order."""
     lines: list[tuple[str, str, str | None]] = []
     if contact.email:
-        lines.append(("Email", contact.email, f"mailto:{contact.email}"))
+        lines.append((N_("Email"), contact.email, f"mailto:{contact.email}"))
     if contact.phone:
-        lines.append(("Phone", contact.phone, tel_uri(contact.phone)))
+        lines.append((N_("Phone"), contact.phone, tel_uri(contact.phone)))
     if contact.hours:
-        lines.append(("Open", contact.hours, None))
+        lines.append((N_("Open"), contact.hours, None))
     if contact.address:
-        lines.append(("Address", contact.address, None))
+        lines.append((N_("Address"), contact.address, None))
     return lines
 
 
-CACHE_NAME = "handbook-2"
+CACHE_NAME = "handbook-3"
 """The compiled templates' cache folder: a new name whenever :mod:`generator.sandbox` compiles differently."""
 
 
 def make_environment(templates_dirs: Path | list[Path], language: str = "en",
-                     hidden: frozenset[str] = frozenset(), cache_dir: Path | None = None) -> jinja2.Environment:
+                     hidden: frozenset[str] = frozenset(), cache_dir: Path | None = None,
+                     sources_language: str | None = None) -> jinja2.Environment:
     """The Jinja environment for our templates, and for any an office adds (the first folder wins).
 
     Every template runs in Jinja's sandbox (no reaching Python internals), within limits of size and time
     (:mod:`generator.sandbox`), with autoescaping on, and without the ``safe`` filter: text only reaches a
     page through a filter that escapes it. Strict about undefined names. Compiled templates are cached by
-    the environment, so each is compiled once. ``t`` translates the templates' own words into ``language``
-    (see :mod:`generator.strings`), and dates are written its way. Links to ``hidden`` pages become plain text.
+    the environment, so each is compiled once. ``_`` (gettext) translates the templates' own words into
+    ``language`` from its catalog (see :mod:`generator.strings`), and dates are written its way (Babel). Links
+    to ``hidden`` pages become plain text. Citations of sources written in another language than the page
+    (``sources_language``) are marked with theirs.
     """
     folders = [templates_dirs] if isinstance(templates_dirs, Path) else templates_dirs
+    words = Words.of(folders[-1], language)
     env = LimitedSandbox(
+        extensions=["jinja2.ext.i18n"],
         loader=jinja2.ChoiceLoader([_PlainFiles(str(folder)) for folder in folders]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -194,10 +212,43 @@ def make_environment(templates_dirs: Path | list[Path], language: str = "en",
                        block=_escaped(lambda text: block(unlink(text, hidden))),
                        message=_escaped(lambda text: message_markdown(unlink(text, hidden))),
                        attribute=_escaped(escape_attribute),
-                       source=_escaped(lambda source: source_markdown(source, date_in(language))),
-                       placeholders=_on_escaped(highlight_placeholders), human_date=date_in(language))
-    env.globals.update(t=translator(language), tel=tel_uri)
+                       source=_escaped(lambda source: _in_language(source_markdown(source, words.date),
+                                                                   sources_language, language)),
+                       placeholders=_on_escaped(highlight_placeholders), human_date=words.date)
+    env.install_gettext_translations(words.catalog, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(tel=tel_uri, t=_legacy_t(words), language_name=words.name_of)
     return env
+
+
+def marked_gettext(words: Words) -> Callable[..., Markup]:
+    """gettext for a page shown in another language than the site's (not translated yet): the site's words in
+    it are marked with the site's language, so screen readers read each part in its own (WCAG 3.1.2). Jinja's
+    ``_`` looks ``gettext`` up in the page's context, so passing this as ``gettext`` to one page is enough."""
+    start, end = Markup(f'<span lang="{escape_attribute(words.language)}">'), Markup("</span>")
+
+    @jinja2.pass_context
+    def gettext(context: jinja2.runtime.Context, text: str, **values: Any) -> Markup:
+        said = Markup(words.catalog.gettext(text) if words.catalog is not None else text)
+        return start + (said % values) + end  # as Jinja's newstyle gettext: values escaped, then filled in
+
+    return gettext
+
+
+def _in_language(markdown: str, written_in: str | None, language: str) -> str:
+    """Inline Markdown in another language than the page's, marked with its own (WCAG 3.1.2)."""
+    if not written_in or written_in == language:
+        return markdown
+    return f'<span lang="{escape_attribute(written_in)}">{markdown}</span>'
+
+
+def _legacy_t(words: Words) -> Callable[..., Markup]:
+    """``t("Text {name}", name=…)``, as office templates written before the catalogs call it: the words
+    looked up in the catalog, escaped, with the values filled in (escaped unless they already are)."""
+
+    def t(text: str, **values: object) -> Markup:
+        return Markup.escape(words(text)).format(**values)
+
+    return t
 
 
 class _PlainFiles(jinja2.FileSystemLoader):
@@ -230,7 +281,7 @@ def bytecode_cache(cache_dir: Path | None, name: str) -> jinja2.BytecodeCache | 
 
 
 def navigation(phases: list[tuple[Phase, list[PageEntry]]], unphased: list[PageEntry],
-               language: str = "en") -> list[Any]:
+               words: Words | None = None) -> list[Any]:
     """The site's navigation: the home page, then one section per phase in the handbook's order.
 
     A phase of more than :data:`NAV_SECTION_LIMIT` pages (and of more than one kind) is split into one
@@ -240,20 +291,21 @@ def navigation(phases: list[tuple[Phase, list[PageEntry]]], unphased: list[PageE
     but only its own sub-section's pages; a pruned sub-section's title links to its first page.
     """
     title = escape_attribute  # MkDocs themes print nav titles as they are
-    nav: list[Any] = [{translate(language, HOME_LABEL): f"{HOME_PAGE}.md"}]
+    words = words or Words("en", None)
+    nav: list[Any] = [{title(words(HOME_LABEL)): f"{HOME_PAGE}.md"}]
     for phase, entries in phases:
         if entries:
-            nav.append({title(phase.title): _phase_nav(entries, language)})
+            nav.append({title(phase.title): _phase_nav(entries, words)})
     nav.extend({title(e.page.title): f"{e.id}.md"} for e in unphased)
     return nav
 
 
-def _phase_nav(entries: list[PageEntry], language: str) -> list[Any]:
+def _phase_nav(entries: list[PageEntry], words: Words) -> list[Any]:
     links = [{escape_attribute(e.page.title): f"{e.id}.md"} for e in entries]
     kinds = sorted({e.page.kind for e in entries}, key=KIND_ORDER.__getitem__)
     if len(entries) <= NAV_SECTION_LIMIT or len(kinds) == 1:
         return links
-    return [{escape_attribute(translate(language, NAV_KIND_LABELS[kind])):
+    return [{escape_attribute(words(NAV_KIND_LABELS[kind])):
              [link for link, e in zip(links, entries, strict=True) if e.page.kind == kind]} for kind in kinds]
 
 
@@ -315,16 +367,18 @@ def render(handbook: Handbook, templates_dir: Path | list[Path], handouts: tuple
     handout_of = {handout.id: handout.path for handout in handouts}
     settings = handbook.settings
     language = settings.language
-    env = make_environment(folders, language, handbook.hidden, cache_dir)
+    env = make_environment(folders, language, handbook.hidden, cache_dir, handbook.original_language)
     kinds = sorted({entry.page.kind for entry in handbook.pages.values()})
     names = [f"{kind}.md.j2" for kind in kinds] + [ACCESSIBILITY_TEMPLATE]
     names += [RESOURCES_TEMPLATE] if settings.office.resources else []
     run = TemplateRuns(env, folders)
     run.load(names)
+    marked = marked_gettext(Words.of(folders[-1], language))
     phases = [(phase, handbook.pages_in_phase(phase.id)) for phase in settings.phases]
     unphased = handbook.pages_in_phase(None)
     shared = {"phases": phases, "unphased": unphased, "channel_label": CHANNEL_LABELS, "handouts": handouts,
-              "office": settings.office, "contact_lines": contact_lines(settings.office.contact)}
+              "office": settings.office, "contact_lines": contact_lines(settings.office.contact),
+              "shown_in": None, "behind": None}
     pages: dict[str, str | None] = {}
     for page_id, entry in handbook.pages.items():
         pages[f"{page_id}.md"] = run(
@@ -335,16 +389,20 @@ def render(handbook: Handbook, templates_dir: Path | list[Path], handouts: tuple
             sources=[handbook.sources[source] for source in entry.page.sources],
             handout=handout_of.get(page_id),
             url=url(page_id),
+            shown_in=handbook.shown_in.get(page_id),
+            behind=handbook.behind.get(page_id),
+            **({"gettext": marked} if page_id in handbook.shown_in else {}),
         )
-    nav = navigation(phases, unphased, language)
+    words = Words.of(folders[-1], language)
+    nav = navigation(phases, unphased, words)
     if settings.office.resources:
         pages[f"{RESOURCES_PAGE}.md"] = run(RESOURCES_TEMPLATE, RESOURCES_PAGE, shared, id=RESOURCES_PAGE,
                                             url=url(RESOURCES_PAGE))
-        nav.append({escape_attribute(translate(language, "Local resources")): f"{RESOURCES_PAGE}.md"})
+        nav.append({escape_attribute(words(N_("Local resources"))): f"{RESOURCES_PAGE}.md"})
     source_date = max((entry.page.reviewed for entry in handbook.pages.values()), default=dt.date(1970, 1, 1))
     pages[f"{ACCESSIBILITY_PAGE}.md"] = run(ACCESSIBILITY_TEMPLATE, ACCESSIBILITY_PAGE, shared, id=ACCESSIBILITY_PAGE,
-                                            url=url(ACCESSIBILITY_PAGE), date=date_in(language)(source_date))
-    nav.append({escape_attribute(translate(language, "Accessibility statement")): f"{ACCESSIBILITY_PAGE}.md"})
+                                            url=url(ACCESSIBILITY_PAGE), date=words.date(source_date))
+    nav.append({escape_attribute(words(N_("Accessibility statement"))): f"{ACCESSIBILITY_PAGE}.md"})
     run.raise_problems()
     asset_dirs = handbook.asset_dirs or (handbook.content_dir / "assets",)
     static = {}
@@ -365,6 +423,7 @@ def render(handbook: Handbook, templates_dir: Path | list[Path], handouts: tuple
             static[logo] = office.logo
             theme.update(logo=logo, favicon=logo)
     return RenderedSite(
+        shown_in={f"{page_id}.md": shown for page_id, shown in handbook.shown_in.items()},
         pages={path: safe_front_matter(text) for path, text in sorted(pages.items()) if text is not None},
         static=dict(sorted(static.items())),
         nav=nav,

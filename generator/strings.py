@@ -1,237 +1,134 @@
-"""The words our templates write around the content, in each language a handbook can be published in.
+"""The words the site and the handouts write around the content, in any language that has a catalog.
 
-Templates write English and pass it through ``t``: ``{{ t("Last reviewed:") }}``, or with values,
-``{{ t("Workshop packet: {title}", title=handbook.title) }}``. English is the key; each other language maps
-every key to its translation. A test fails when a template uses a key that a language lacks.
+Templates write English through gettext: ``{{ _("Last reviewed:") }}``, or with values,
+``{{ _("Workshop packet: %(title)s", title=handbook.title) }}`` (Jinja's i18n extension, with autoescaping).
+Python marks its own words with :func:`N_`. Each language's translations are an ordinary gettext catalog,
+``templates/locale/<language>/LC_MESSAGES/messages.po``, which translators edit with Poedit, Weblate or any
+text editor; ``pybabel extract`` and ``pybabel update`` keep them in step (see "Translating the handbook").
+Adding a language is adding its catalog: no code names the languages. Dates are written by Babel, from the
+Unicode CLDR, the same on every machine whatever its locale.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import functools
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-from markupsafe import Markup
-
-LANGUAGES = ("en", "fr", "es")
-
-MONTHS = {
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"),
-    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-           "novembre", "décembre"),
-    "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
-           "noviembre", "diciembre"),
-}
-
-TRANSLATIONS: dict[str, dict[str, str]] = {
-    "fr": {
-        'How this handbook meets accessibility standards, and how to ask for another format.':
-            'Comment ce guide respecte les normes d’accessibilité, et comment demander un autre format.',
-        '{office} wants everyone to be able to use this handbook, on a phone, a computer or paper, with or without assistive technology.':
-            '{office} veut que chacun puisse utiliser ce guide, sur téléphone, sur ordinateur ou sur papier, avec ou sans technologie d’assistance.',
-        'The standard we meet':
-            'La norme que nous respectons',
-        'This website aims to meet the Web Content Accessibility Guidelines (WCAG) 2.1 at level AA.':
-            'Ce site vise la conformité aux Règles pour l’accessibilité des contenus Web (WCAG) 2.1, niveau AA.',
-        'How we checked':
-            'Comment nous l’avons vérifié',
-        'Every page is tested in a web browser with axe-core, an automated checker, against the WCAG 2.0 and 2.1 rules of levels A and AA, in the light and the dark colour scheme.':
-            'Chaque page est testée dans un navigateur avec axe-core, un outil de vérification automatique, selon les règles WCAG 2.0 et 2.1 des niveaux A et AA, en thème clair et en thème sombre.',
-        'Every page is checked on a phone-sized screen (375 pixels wide), by keyboard alone, and as printed.':
-            'Chaque page est vérifiée sur un écran de téléphone (375 pixels de large), au clavier seul, et imprimée.',
-        'The HTML of every page is checked with the Nu HTML Checker.':
-            'Le code HTML de chaque page est vérifié avec le Nu HTML Checker.',
-        "The PDF handouts are tagged PDFs in the document's language, with a label on every form field, so screen readers can read them and fill them in.":
-            'Les fiches PDF sont des PDF balisés dans la langue du document, avec une étiquette sur chaque champ, pour que les lecteurs d’écran puissent les lire et les remplir.',
-        'Automated checks find many problems but not all. We last checked this handbook on {date}.':
-            'Les vérifications automatiques trouvent beaucoup de problèmes, mais pas tous. Dernière vérification de ce guide : {date}.',
-        'Known limitations':
-            'Limites connues',
-        'Some pages may use a language other than the rest of the site.':
-            'Certaines pages peuvent être dans une autre langue que le reste du site.',
-        'The PDF handouts have not been tested with every screen reader.':
-            'Les fiches PDF n’ont pas été testées avec tous les lecteurs d’écran.',
-        'Ask for another format':
-            'Demander un autre format',
-        'If you need a page or a handout in another format, such as large print, plain text or audio, or if something does not work for you, tell us which page and what you need:':
-            'Si vous avez besoin d’une page ou d’une fiche dans un autre format (gros caractères, texte simple, audio), ou si quelque chose ne fonctionne pas pour vous, dites-nous quelle page et ce dont vous avez besoin :',
-        "Home": "Accueil",
-        "Guides": "Guides",
-        "Checklists": "Listes à cocher",
-        "Bouncing back": "Rebondir",
-        "Message scripts": "Modèles de messages",
-        "More pages": "Autres pages",
-        "Related pages": "Pages liées",
-        "Sources": "Sources",
-        "Last reviewed:": "Dernière révision :",
-        "Last reviewed {date}": "Dernière révision le {date}",
-        "Download printable PDF": "Télécharger le PDF à imprimer",
-        "When to use this checklist": "Quand utiliser cette liste",
-        "When to use it": "Quand l’utiliser",
-        "In short": "En bref",
-        "How to do it": "Comment faire",
-        "Pitfalls to avoid": "Pièges à éviter",
-        "The message": "Le message",
-        "Subject:": "Objet :",
-        "Fill in the blanks": "À compléter",
-        "Tips": "Conseils",
-        "Email": "Courriel",
-        "Letter": "Lettre",
-        "What to say on the phone": "Quoi dire au téléphone",
-        "What to say in person": "Quoi dire en personne",
-        "Text message": "Texto",
-        "What you may feel": "Ce que vous ressentez peut-être",
-        "Thoughts you may have, and what is really going on":
-            "Les pensées que vous avez peut-être, et ce qui se passe vraiment",
-        "What to do next": "Et maintenant",
-        "Where to find support": "Où trouver de l’aide",
-        "Printable handouts": "Fiches à imprimer",
-        "Print these and fill them in by hand, or fill them in on screen and save them.":
-            "Imprimez-les et remplissez-les à la main, ou remplissez-les à l’écran et enregistrez-les.",
-        "Workshop packet": "Dossier d’atelier",
-        "Workshop packet: {title}": "Dossier d’atelier : {title}",
-        "{parts} in one file, behind a cover page": "{parts} en un seul fichier, avec une page de couverture",
-        " and ": " et ",
-        "More": "Plus",
-        "Contact": "Contact",
-        "Phone": "Téléphone",
-        "Open": "Heures d’ouverture",
-        "Address": "Adresse",
-        "Book an appointment": "Prendre rendez-vous",
-        "Online:": "En ligne :",
-        "Based on:": "D’après :",
-        "Page {page} of {pages}": "Page {page} sur {pages}",
-        "In this packet": "Dans ce dossier",
-        "Each page can be filled in on screen or printed and filled in by hand.":
-            "Chaque page peut être remplie à l’écran, ou imprimée et remplie à la main.",
-        "The whole handbook is online at {url}.": "Le guide complet est en ligne à l’adresse {url}.",
-        "Made by {office}.": "Réalisé par {office}.",
-        "Local resources": "Ressources locales",
-        "Services near you that can help with your job search.":
-            "Des services près de chez vous qui peuvent aider votre recherche d’emploi.",
-        "Website": "Site web",
-        "Accessibility statement": "Déclaration d’accessibilité",
-    },
-    "es": {
-        'How this handbook meets accessibility standards, and how to ask for another format.':
-            'Cómo esta guía cumple las normas de accesibilidad, y cómo pedir otro formato.',
-        '{office} wants everyone to be able to use this handbook, on a phone, a computer or paper, with or without assistive technology.':
-            '{office} quiere que todas las personas puedan usar esta guía, en el teléfono, en el ordenador o en papel, con o sin tecnología de apoyo.',
-        'The standard we meet':
-            'La norma que cumplimos',
-        'This website aims to meet the Web Content Accessibility Guidelines (WCAG) 2.1 at level AA.':
-            'Este sitio busca cumplir las Pautas de Accesibilidad para el Contenido Web (WCAG) 2.1, nivel AA.',
-        'How we checked':
-            'Cómo lo comprobamos',
-        'Every page is tested in a web browser with axe-core, an automated checker, against the WCAG 2.0 and 2.1 rules of levels A and AA, in the light and the dark colour scheme.':
-            'Cada página se prueba en un navegador con axe-core, un verificador automático, según las reglas WCAG 2.0 y 2.1 de los niveles A y AA, en el tema claro y en el oscuro.',
-        'Every page is checked on a phone-sized screen (375 pixels wide), by keyboard alone, and as printed.':
-            'Cada página se comprueba en una pantalla de teléfono (375 píxeles de ancho), solo con el teclado, e impresa.',
-        'The HTML of every page is checked with the Nu HTML Checker.':
-            'El HTML de cada página se comprueba con el Nu HTML Checker.',
-        "The PDF handouts are tagged PDFs in the document's language, with a label on every form field, so screen readers can read them and fill them in.":
-            'Las fichas PDF son PDF etiquetados en el idioma del documento, con una etiqueta en cada campo, para que los lectores de pantalla puedan leerlas y rellenarlas.',
-        'Automated checks find many problems but not all. We last checked this handbook on {date}.':
-            'Las comprobaciones automáticas encuentran muchos problemas, pero no todos. Última comprobación de esta guía: {date}.',
-        'Known limitations':
-            'Limitaciones conocidas',
-        'Some pages may use a language other than the rest of the site.':
-            'Algunas páginas pueden estar en un idioma distinto del resto del sitio.',
-        'The PDF handouts have not been tested with every screen reader.':
-            'Las fichas PDF no se han probado con todos los lectores de pantalla.',
-        'Ask for another format':
-            'Pedir otro formato',
-        'If you need a page or a handout in another format, such as large print, plain text or audio, or if something does not work for you, tell us which page and what you need:':
-            'Si necesita una página o una ficha en otro formato (letra grande, texto simple, audio), o si algo no le funciona, díganos qué página y qué necesita:',
-        "Home": "Inicio",
-        "Guides": "Guías",
-        "Checklists": "Listas de comprobación",
-        "Bouncing back": "Recuperarse",
-        "Message scripts": "Modelos de mensajes",
-        "More pages": "Más páginas",
-        "Related pages": "Páginas relacionadas",
-        "Sources": "Fuentes",
-        "Last reviewed:": "Última revisión:",
-        "Last reviewed {date}": "Última revisión: {date}",
-        "Download printable PDF": "Descargar PDF para imprimir",
-        "When to use this checklist": "Cuándo usar esta lista",
-        "When to use it": "Cuándo usarlo",
-        "In short": "En resumen",
-        "How to do it": "Cómo hacerlo",
-        "Pitfalls to avoid": "Errores que conviene evitar",
-        "The message": "El mensaje",
-        "Subject:": "Asunto:",
-        "Fill in the blanks": "Complete los espacios",
-        "Tips": "Consejos",
-        "Email": "Correo electrónico",
-        "Letter": "Carta",
-        "What to say on the phone": "Qué decir por teléfono",
-        "What to say in person": "Qué decir en persona",
-        "Text message": "Mensaje de texto",
-        "What you may feel": "Lo que quizá sienta",
-        "Thoughts you may have, and what is really going on": "Lo que quizá piense, y lo que de verdad ocurre",
-        "What to do next": "Qué hacer ahora",
-        "Where to find support": "Dónde encontrar apoyo",
-        "Printable handouts": "Fichas para imprimir",
-        "Print these and fill them in by hand, or fill them in on screen and save them.":
-            "Imprímalas y rellénelas a mano, o rellénelas en pantalla y guárdelas.",
-        "Workshop packet": "Cuaderno del taller",
-        "Workshop packet: {title}": "Cuaderno del taller: {title}",
-        "{parts} in one file, behind a cover page": "{parts} en un solo archivo, con una portada",
-        " and ": " y ",
-        "More": "Más",
-        "Contact": "Contacto",
-        "Phone": "Teléfono",
-        "Open": "Horario",
-        "Address": "Dirección",
-        "Book an appointment": "Pedir una cita",
-        "Online:": "En línea:",
-        "Based on:": "Basado en:",
-        "Page {page} of {pages}": "Página {page} de {pages}",
-        "In this packet": "En este cuaderno",
-        "Each page can be filled in on screen or printed and filled in by hand.":
-            "Cada página se puede rellenar en pantalla, o imprimir y rellenar a mano.",
-        "The whole handbook is online at {url}.": "La guía completa está en línea en {url}.",
-        "Made by {office}.": "Elaborado por {office}.",
-        "Local resources": "Recursos locales",
-        "Services near you that can help with your job search.":
-            "Servicios cerca de usted que pueden ayudarle a buscar empleo.",
-        "Website": "Sitio web",
-        "Accessibility statement": "Declaración de accesibilidad",
-    },
-}
+SOURCE_LANGUAGE = "en"
+"""The language the templates' words are written in: it needs no catalog."""
+LOCALE_DIR = "locale"
+"""The catalogs' folder, inside the templates folder."""
+DOMAIN = "messages"
 
 
-def translate(language: str, text: str) -> str:
-    """The plain translation of one English string (English where there is none)."""
-    return TRANSLATIONS.get(language, {}).get(text, text)
+def N_(text: str) -> str:
+    """Mark English words for translation where they are defined; they are translated where they are used."""
+    return text
 
 
-def translator(language: str) -> Callable[..., Markup]:
-    """``t(english, **values)`` for templates: the translation, escaped, with ``values`` filled in (escaped
-    unless they already are, like a filter's result)."""
-
-    plain: dict[str, Markup] = {}  # a page asks for the same few words again and again
-
-    def t(text: str, **values: object) -> Markup:
-        if values:
-            return Markup.escape(translate(language, text)).format(**values)
-        if text not in plain:
-            plain[text] = Markup.escape(translate(language, text)).format()
-        return plain[text]
-
-    return t
+def catalog_path(templates_dir: Path, language: str) -> Path:
+    """Where ``language``'s catalog lives: ``templates/locale/fr/LC_MESSAGES/messages.po``."""
+    return templates_dir / LOCALE_DIR / language.replace("-", "_") / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-def date_in(language: str) -> Callable[[dt.date], str]:
-    """A date written out the way ``language`` writes it, the same on every machine whatever its locale."""
-    months = MONTHS.get(language, MONTHS["en"])
+def catalog_languages(templates_dir: Path) -> list[str]:
+    """The languages the site's own words can be written in: English, and each language with a catalog."""
+    folder = templates_dir / LOCALE_DIR
+    found = sorted(path.parent.parent.name.replace("_", "-") for path in folder.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+    return [SOURCE_LANGUAGE, *(language for language in found if language != SOURCE_LANGUAGE)]
 
-    def human_date(day: dt.date) -> str:
-        if language == "es":
-            return f"{day.day} de {months[day.month - 1]} de {day.year}"
-        if language == "fr" and day.day == 1:
-            return f"1er {months[day.month - 1]} {day.year}"
-        return f"{day.day} {months[day.month - 1]} {day.year}"
 
-    return human_date
+class CatalogError(Exception):
+    """A catalog cannot be read; the message names the file and the line."""
+
+
+@functools.lru_cache(maxsize=32)
+def _compiled(path: str, stamp: tuple[int, int]) -> Any:
+    """The catalog at ``path`` as gettext translations (read again when the file changes: ``stamp``)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import PoFileError, read_po
+    from babel.support import Translations
+
+    try:
+        with Path(path).open("rb") as file:
+            catalog = read_po(file, abort_invalid=True)
+    except (PoFileError, UnicodeDecodeError) as error:
+        raise CatalogError(f"{path}: {error}") from None
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)  # a fuzzy entry is a guess to check, not a translation
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)
+
+
+def translations(templates_dir: Path, language: str) -> Any:
+    """gettext translations for ``language`` (none for English or a language without a catalog: English)."""
+    from babel.support import NullTranslations
+
+    path = catalog_path(templates_dir, language)
+    if language == SOURCE_LANGUAGE or not path.is_file():
+        return NullTranslations()
+    status = path.stat()
+    return _compiled(str(path), (status.st_mtime_ns, status.st_size))
+
+
+@dataclass(frozen=True)
+class Words:
+    """The site's own words and dates in one language."""
+
+    language: str
+    catalog: Any
+
+    @classmethod
+    def of(cls, templates_dir: Path, language: str) -> Words:
+        return cls(language, translations(templates_dir, language))
+
+    def __call__(self, text: str, **values: Any) -> str:
+        """``text`` translated, with ``%(name)s`` values filled in."""
+        said = self.catalog.gettext(text) if self.catalog is not None else text
+        return said % values if values else said
+
+    def date(self, day: dt.date) -> str:
+        """``day`` written out as this language writes it (Babel's long form: "1 novembre 2026")."""
+        from babel.dates import format_date
+
+        return format_date(day, "long", locale=babel_locale(self.language))
+
+    def name_of(self, language: str) -> str:
+        """A language's name in this language: "anglais" in French."""
+        from babel import Locale
+
+        try:
+            return Locale.parse(babel_locale(language)).get_display_name(babel_locale(self.language)) or language
+        except (ValueError, LookupError):
+            return language
+
+    def language_name(self, language: str) -> str:
+        """A language's own name for itself, as a language menu shows it: "Français", "Español"."""
+        from babel import Locale
+
+        name = Locale.parse(babel_locale(language)).get_display_name(babel_locale(language)) or language
+        return name[:1].upper() + name[1:]
+
+
+def babel_locale(language: str) -> str:
+    """A language tag (``pt-BR``) in the form Babel reads (``pt_BR``)."""
+    return language.replace("-", "_")
+
+
+def language_problem(language: str, templates_dir: Path) -> str | None:
+    """Why ``language`` cannot be published, or None: Babel must know it (for dates), and the site's words
+    need a catalog."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(babel_locale(language))
+    except (UnknownLocaleError, ValueError):
+        return f'"{language}" is not a language code that Babel knows (use a code such as fr, es, de or pt-BR)'
+    if language != SOURCE_LANGUAGE and not catalog_path(templates_dir, language).is_file():
+        return (f"there is no catalog of the site's words in {language}: "
+                f"{catalog_path(templates_dir, language).as_posix()} is missing")
+    return None

@@ -74,6 +74,12 @@ class Handbook:
     """The folders the assets come from (an office's first); empty: ``content_dir/assets``."""
     office_root: Path | None = None
     """The office's folder, when this is an office's handbook (its logo is read from there)."""
+    shown_in: dict[str, str] = field(default_factory=dict)
+    """Pages not translated into the handbook's language, by id: the language they are shown in."""
+    behind: dict[str, Any] = field(default_factory=dict)
+    """Translated pages whose original changed since, by id: the original's date (None when unknown)."""
+    original_language: str = "en"
+    """The language the base content (and its sources) is written in."""
 
     @property
     def printable(self) -> list[PageEntry]:

@@ -32,7 +32,7 @@ SITE_URL = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))["si
 
 def _pages() -> dict[str, dict]:
     return {path.stem: yaml.safe_load(path.read_text(encoding="utf-8")) for path in CONTENT.rglob("*.yml")
-            if path.stem not in ("handbook", "sources")}
+            if path.stem not in ("handbook", "sources") and "i18n" not in path.relative_to(CONTENT).parts}
 
 
 PAGES = _pages()

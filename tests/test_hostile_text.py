@@ -27,6 +27,7 @@ from generator.models import (
     EMAIL_PATTERN,
     HEX_COLOR_PATTERN,
     ID_PATTERN,
+    LANGUAGE_PATTERN,
     PAGE_KINDS,
     PHONE_PATTERN,
     URL_PATTERN,
@@ -49,13 +50,14 @@ SAMPLES = {  # a valid value for each pattern a text field may have
     PHONE_PATTERN: "+1 555 0100",
     HEX_COLOR_PATTERN: "#283593",
     URL_PATTERN: "https://example.org/",
+    LANGUAGE_PATTERN: "en",
 }
 # Fields whose valid value depends on other files: ids that must exist, a message that uses its placeholders.
 BY_NAME: dict[str, Any] = {
     "kind": None, "phase": "before", "related": [], "sources": ["an-article"], "packet": ["the-checklist"],
-    "hide": [], "logo": None, "language": "en", "paper": "letter", "order": None, "printable": True,
+    "hide": [], "logo": None, "language": "en", "languages": [], "paper": "letter", "order": None, "printable": True,
     "contents": True, "lines": 2, "message": "Dear [Name], thank you.", "name@Placeholder": "Name",
-    "id@Phase": "before",
+    "id@Phase": "before", "min_reading_ease": {},
 }
 Path_ = tuple[Any, ...]
 

@@ -105,10 +105,16 @@ def test_inline_folds_line_breaks() -> None:
     assert inline("one\n  two\tthree ") == "one two three"
 
 
-def test_human_date_ignores_locale() -> None:
+def test_human_date_ignores_locale(monkeypatch: pytest.MonkeyPatch) -> None:
     import datetime as dt
 
-    assert human_date(dt.date(2026, 3, 1)) == "1 March 2026"
+    from generator.strings import Words
+
+    monkeypatch.setenv("LC_ALL", "de_DE.UTF-8")
+    monkeypatch.setenv("LANG", "de_DE.UTF-8")
+    assert human_date(dt.date(2026, 3, 1)) == "March 1, 2026"
+    assert Words("fr", None).date(dt.date(2026, 3, 1)) == "1 mars 2026"
+    assert Words("es", None).date(dt.date(2026, 3, 1)) == "1 de marzo de 2026"
 
 
 def test_message_keeps_line_breaks_and_marks_placeholders() -> None:
@@ -136,22 +142,49 @@ def test_templates_run_sandboxed_and_escaped(tmp_path: Path) -> None:
     assert env.get_template("checklist.md.j2").filename.startswith(str(REPO)), "the first folder that has it wins"
 
 
-def test_every_word_the_templates_write_is_translated() -> None:
-    """Each English key given to t() in a template (and each label the code passes in) exists in fr and es."""
+def _messages() -> dict[str, set[str]]:
+    """Every message the templates and the code mark for translation, as pybabel extract finds them (with
+    babel.cfg), and the values each one fills in."""
     import re as regex
 
-    from generator.render import CHANNEL_LABELS, HOME_LABEL
-    from generator.strings import LANGUAGES, TRANSLATIONS
+    from babel.messages.extract import extract_from_dir
 
-    keys = set()
-    for template in (REPO / "templates").glob("*.j2"):
-        keys |= {a or b for a, b in regex.findall(r"""\bt\((?:"([^"]+)"|'([^']+)')""", template.read_text())}
-    keys |= set(CHANNEL_LABELS.values()) | {HOME_LABEL, "Email", "Phone", "Open", "Address", "Page {page} of {pages}",
-                                            "Workshop packet: {title}"}
-    assert len(keys) > 40
-    for language in set(LANGUAGES) - {"en"}:
-        missing = sorted(keys - set(TRANSLATIONS[language]))
-        assert not missing, f"{language} lacks {missing}"
+    found: dict[str, set[str]] = {}
+    method_map = [("generator/**.py", "python"), ("templates/**.j2", "jinja2")]
+    options = {"templates/**.j2": {"trim_blocks": "true", "lstrip_blocks": "true"}}
+    keywords = {"_": None, "gettext": None, "N_": None}
+    for _, _, message, _, _ in extract_from_dir(str(REPO), method_map, options, keywords=keywords):
+        found[message] = set(regex.findall(r"%\((\w+)\)s", message))
+    return found
+
+
+def test_every_word_the_templates_write_is_in_every_catalog() -> None:
+    """Each message the templates and the code write is in the template catalog and translated, with the same
+    values, in every language's catalog; a message no longer used is not kept."""
+    import re as regex
+
+    from babel.messages.pofile import read_po
+
+    from generator.render import CHANNEL_LABELS, HOME_LABEL, NAV_KIND_LABELS
+    from generator.strings import catalog_languages, catalog_path
+
+    messages = _messages()
+    assert len(messages) > 60
+    assert set(CHANNEL_LABELS.values()) | set(NAV_KIND_LABELS.values()) | {HOME_LABEL, "Email", "Open"} <= set(messages)
+    with (REPO / "templates" / "locale" / "messages.pot").open("rb") as file:
+        template = {m.id for m in read_po(file) if m.id}
+    assert template == set(messages), "templates/locale/messages.pot is out of date: run pybabel extract (README)"
+    languages = catalog_languages(REPO / "templates")
+    assert {"fr", "es"} <= set(languages)
+    for language in set(languages) - {"en"}:
+        with catalog_path(REPO / "templates", language).open("rb") as file:
+            catalog = {m.id: m for m in read_po(file) if m.id}
+        missing = sorted(set(messages) - {i for i, m in catalog.items() if m.string and not m.fuzzy})
+        assert not missing, f"the {language} catalog lacks {missing}"
+        assert not set(catalog) - set(messages), f"the {language} catalog keeps messages no longer used"
+        for message, values in messages.items():
+            said = catalog[message].string
+            assert set(regex.findall(r"%\((\w+)\)s", said)) == values, f"{language}: {message!r} → {said!r}"
 
 
 def test_a_french_handbook_writes_its_own_words_in_french(tmp_path: Path) -> None:

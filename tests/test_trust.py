@@ -29,7 +29,8 @@ def test_committed_schemas_match_the_models() -> None:
 
 
 def test_every_content_file_points_its_editor_at_its_schema() -> None:
-    files = [*(REPO / "content").rglob("*.yml"), *(REPO / "offices").glob("*/office.yml"),
+    files = [*(p for p in (REPO / "content").rglob("*.yml") if p.name != "translation-stamps.yml"),
+             *(REPO / "offices").glob("*/office.yml"),
              *(REPO / "offices").glob("*/content/*.yml")]
     assert len(files) > 20
     for file in files:
