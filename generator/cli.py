@@ -28,6 +28,7 @@ from .pipeline import (
     build_site,
     export_project,
     make_handouts,
+    what_was_built,
 )
 from .problems import ContentError, display_path, format_github, format_plain, summarize
 from .render import RenderedSite
@@ -215,7 +216,9 @@ def check(config_file: Path, output_format: str, strict: bool, no_pdf: bool, off
     project = _project(config_file, office)
     site = _generate(project, output_format, strict, handouts=not no_pdf)
     if not site.warnings:
-        click.secho(f"No problems found in {len(site.pages)} pages.", fg="green")
+        languages = [one.language for one in site.every_language]
+        each = f", in each of {len(languages)} languages ({', '.join(languages)})" if len(languages) > 1 else ""
+        click.secho(f"No problems found in {len(site.pages)} pages{each}.", fg="green")
 
 
 @main.command()
@@ -279,8 +282,7 @@ def _build(base: Project, strict: bool, verbose: bool, no_pdf: bool, office: str
         sys.exit(1)
     except SetupError as error:
         _fail_setup(error)
-    made = f" and {len(site.handouts)} PDF handouts" if site.handouts else ""
-    click.secho(f"Built {len(site.pages)} pages{made} into {display_path(out)}/ in {time.monotonic() - start:.1f} s.",
+    click.secho(f"Built {what_was_built(site)} into {display_path(out)}/ in {time.monotonic() - start:.1f} s.",
                 fg="green")
 
 

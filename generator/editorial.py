@@ -337,8 +337,13 @@ def _reading(page: Any, fields: list[tuple[KeyPath, str]], limits: Editorial, pa
         yield (where, f"the page reads at school grade {grade:.1f} (Flesch-Kincaid), above "
                f"{limits.max_reading_grade:g}{said}", "use shorter sentences and everyday words")
     elif scored is not None and scored[1]:
-        yield ((), f"the page's reading ease is {scored[0]:.0f} ({grading.formula}), below {grading.limit:g} "
-               "(higher is easier)", "use shorter sentences and everyday words")
+        graded = [(grading.check(text, textstat), path) for path, text in texts
+                  if textstat.lexicon_count(text) >= MIN_WORDS_FOR_FIELD_GRADE]
+        hardest = min(((score[0], path) for score, path in graded if score is not None), default=None,
+                      key=lambda found: found[0])
+        said = f"; this field reads hardest ({hardest[0]:.0f} alone)" if hardest else ""
+        yield (hardest[1] if hardest else (), f"the page's reading ease is {scored[0]:.0f} ({grading.formula}), "
+               f"below {grading.limit:g} (higher is easier){said}", "use shorter sentences and everyday words")
     if isinstance(page, Checklist):
         limit = chars_per_printed_line(paper)
         for g, group in enumerate(page.groups):

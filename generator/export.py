@@ -110,8 +110,11 @@ def sanitise_hook() -> str:
     ])
 
 
-def standalone_config(config_file: Path, site: RenderedSite) -> str:
-    """The text of a ``mkdocs.yml`` that builds ``site`` from ``docs/`` with MkDocs and Material alone."""
+def standalone_config(config_file: Path, site: RenderedSite, site_dir: str = "site",
+                      main_url: str | None = None) -> str:
+    """The text of a ``mkdocs.yml`` that builds ``site`` from ``docs/`` with MkDocs and Material alone, into
+    ``site_dir``. For a handbook in several languages, each language is a project of its own; with the
+    handbook's address (``main_url``), Material's language menu links each language's home page."""
     original = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_KeepTagsLoader) or {}  # noqa: S506
     config: dict[str, Any] = {"site_name": site.site_name}
     if "site_description" not in original:
@@ -120,11 +123,21 @@ def standalone_config(config_file: Path, site: RenderedSite) -> str:
         if key not in ("site_name", "docs_dir", "site_dir", "nav", "plugins", "INHERIT"):
             config[key] = value
     config["docs_dir"] = "docs"
-    config["site_dir"] = "site"
+    config["site_dir"] = site_dir
     theme = config.get("theme") or {"name": "material"}
     config["theme"] = themed({"name": theme} if isinstance(theme, str) else theme, site)
     if site.site_url:
         config["site_url"] = site.site_url
+    if site.path_prefix and (site.site_url or main_url):
+        config["site_url"] = (site.site_url or main_url or "").rstrip("/") + "/" + site.path_prefix
+    if site.alternates and (site.site_url or main_url):
+        from urllib.parse import urlsplit
+
+        root = urlsplit(site.site_url or main_url or "").path.rstrip("/")
+        extra = dict(config.get("extra") or {})
+        extra["alternate"] = [{"name": name, "lang": language, "link": f"{root}/{prefix}"}
+                              for language, name, prefix in site.alternates]
+        config["extra"] = extra
     config["nav"] = original.get("nav") or site.nav
     plugins = _without_handbook_plugin(original.get("plugins", ["search"]))
     if plugins:
@@ -144,4 +157,11 @@ def standalone_config(config_file: Path, site: RenderedSite) -> str:
               "# already generated. Build it with `mkdocs build`: it needs MkDocs, Material for MkDocs and nh3\n"
               f"# (for {SANITISE_HOOK}, which keeps only the HTML the handbook's templates make), and no plugin\n"
               "# of ours.\n")
+    if site.others:
+        header += ("# The handbook is published in several languages: build this folder first, then each\n"
+                   f"# language's folder ({', '.join(other.path_prefix for other in site.others)}), which writes "
+                   "into this site's folder.\n")
+    elif site.path_prefix:
+        header += (f"# The handbook in {site.language}: build it after the main folder (..), into its "
+                   f"site/{site.path_prefix}.\n")
     return header + yaml.dump(config, Dumper=_KeepTagsDumper, sort_keys=False, allow_unicode=True, width=100)

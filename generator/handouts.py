@@ -236,6 +236,8 @@ def handout_sources(handbook: Handbook, templates_dir: Path | list[Path], url: C
         if html is None:
             continue
         max_pages = entry.page.pages if isinstance(entry.page, Checklist) else 0
+        if max_pages and entry.id in handbook.shown_in:
+            max_pages += 1  # the original fits; the notice that it is not translated may push it onto a page more
         file, line = entry.doc.file, entry.doc.key_spot(("groups",)).line if max_pages else 0
         if getattr(entry.doc, "patch_file", None):  # an office's patch changed it: that is the file to edit
             file, line = entry.doc.patch_file, 0

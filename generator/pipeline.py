@@ -24,7 +24,7 @@ from .load import load_tree
 from .offices import Office, for_office, layer, load_office
 from .problems import ContentError, Problem
 from .render import RenderedSite, render
-from .strings import Words, language_problem
+from .strings import CatalogError, Words, language_problem
 from .translations import BEHIND, behind_problems, in_language, missing_note, original_language, report
 from .validate import validate
 from .write import staged, write_files
@@ -155,13 +155,21 @@ def _settings_doc(base: Any) -> Any:
 def _language_problems(language: str, templates_dir: Path, where: Any) -> list[Problem]:
     """A language the site's words cannot be written in, as a problem on the file that asks for it."""
     said = language_problem(language, templates_dir)
-    if said is None or where is None:
+    if said is None:
+        try:
+            Words.of(templates_dir, language)
+        except CatalogError as error:
+            return [Problem(error.file, error.line, 1 if error.line else 0, f"the catalog cannot be read: {error.said}",
+                            hint="open it in Poedit, or compare it with another language's catalog, to find the "
+                                 "broken entry")]
+        return []
+    if where is None:
         return []
     data = where.data if isinstance(where.data, dict) else {}
     listed = data.get("languages") if isinstance(data.get("languages"), list) else []
     key: tuple[Any, ...] = ("languages", listed.index(language)) if language in listed else ("language",)
-    return [where.problem(key, said, "add the catalog (see \"Translating the handbook\" in the README), or "
-                                     "choose a language that has one")]
+    return [where.problem(key, said, "add the catalog (TRANSLATING.md, \"Adding a language\"), or choose a "
+                                     "language that has one")]
 
 
 def _office_layer(base: Any, state: Any, office: Office, language: str) -> tuple[Any, dict[str, str]]:
@@ -415,10 +423,17 @@ def export_project(project: Project, site: RenderedSite, out_dir: Path) -> Path:
     if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
         raise SetupError(f"{out_dir} is not empty: export into a new or empty folder")
     with staged(out_dir) as staging:
-        files = {f"docs/{path}": text for path, text in {**site.pages, **site.generated}.items()}
-        files["mkdocs.yml"] = standalone_config(project.config_file, site)
-        files[SANITISE_HOOK] = sanitise_hook()
-        write_files(staging, files, {f"docs/{path}": source for path, source in site.static.items()})
+        files: dict[str, str] = {}
+        static: dict[str, Path] = {}
+        for one in site.every_language:  # the first language in out_dir, each other in out_dir/<language>/
+            folder = one.path_prefix
+            files.update({f"{folder}docs/{path}": text for path, text in {**one.pages, **one.generated}.items()})
+            files[f"{folder}mkdocs.yml"] = standalone_config(
+                project.config_file, one, f"../site/{folder}" if folder else "site",
+                site.site_url or project.site_url)
+            files[f"{folder}{SANITISE_HOOK}"] = sanitise_hook()
+            static.update({f"{folder}docs/{path}": source for path, source in one.static.items()})
+        write_files(staging, files, static)
     return out_dir
 
 
@@ -470,8 +485,15 @@ def build_office(config_file: Path, slug: str, site_dir: Path, *, strict: bool =
     except (OSError, MachineError) as error:
         failure = from_os_error(error) if isinstance(error, OSError) else error
         return OfficeResult(slug, name, False, failure.what, f"what to do: {failure.fix}", time.monotonic() - start)
+    return OfficeResult(slug, name, True, what_was_built(site), "", time.monotonic() - start)
+
+
+def what_was_built(site: RenderedSite) -> str:
+    """``19 pages and 8 PDF handouts``, and in how many languages when more than one."""
     made = f" and {len(site.handouts)} PDF handouts" if site.handouts else ""
-    return OfficeResult(slug, name, True, f"{len(site.pages)} pages{made}", "", time.monotonic() - start)
+    languages = [one.language for one in site.every_language]
+    each = f" in each of {len(languages)} languages ({', '.join(languages)})" if len(languages) > 1 else ""
+    return f"{len(site.pages)} pages{made}{each}"
 
 
 def build_all(project: Project, slugs: list[str], *, jobs: int, strict: bool = False, handouts: bool = True,

@@ -55,34 +55,51 @@ def with_problems_shown(site: RenderedSite, problems: list[Problem]) -> Rendered
     return dataclasses.replace(site, pages=pages)
 
 
-def language_links(html: str, page_url: str, site: RenderedSite, site_url: str | None) -> str:
-    """The language menu's links (and the hreflang links in <head>) pointed at this same page in each language.
+def language_links(html: str, page_url: str, site: RenderedSite) -> str:
+    """The language menu's links pointed at this same page in each language.
 
     Every language's site has the same pages at the same paths under its own folder (an untranslated page is
     published in its original language), so the page's path under the other language's folder is the page
-    in that language: from ``fr/get-ready/``, Español is ``../../es/get-ready/``. The <head> links are full
-    web addresses when the handbook's address is known, as search engines ask."""
+    in that language: from ``fr/get-ready/``, Español is ``../../es/get-ready/``. Material's own
+    ``<link rel="alternate">`` lines are left out: its script fetches a ``sitemap.xml`` beside each, from the
+    handbook's published address, which a preview or a copy on a USB stick must not ask for. Search engines
+    find the languages of each page in the sitemap instead (:func:`sitemap_alternates`)."""
     import re
-    from urllib.parse import urlsplit
 
     depth = len([part for part in f"{site.path_prefix}{page_url}".split("/")[:-1] if part])
-    up = "../" * depth
-    root = None
-    if site_url:
-        parts = urlsplit(site_url)
-        path = parts.path.rstrip("/") + "/"
-        if site.path_prefix and path.endswith("/" + site.path_prefix):
-            path = path[: -len(site.path_prefix)]
-        root = f"{parts.scheme}://{parts.netloc}{path}"
     prefixes = {language: prefix for language, _, prefix in site.alternates}
 
-    def replace(match: re.Match[str]) -> str:
-        language = match.group(2)
-        target = f"{prefixes.get(language, '')}{page_url}"
-        absolute = root is not None and match.group(1).startswith("<link")
-        return f'{match.group(1)}{(root if absolute else up) + target if (absolute or up or target) else "./"}"'
+    def link(match: re.Match[str]) -> str:
+        target = "../" * depth + prefixes.get(match.group(2), "") + page_url
+        return f'{match.group(1)}{target or "./"}"'
 
-    return re.sub(r'(<(?:link|a)\b[^>]*?href=")' + re.escape(LANGUAGE_LINK) + r'([A-Za-z-]+)"', replace, html)
+    html = re.sub(r'[ \t]*<link rel="alternate" href="' + re.escape(LANGUAGE_LINK) + r'[A-Za-z-]+"[^>]*>\n?', "", html)
+    return re.sub(r'(<a\b[^>]*?href=")' + re.escape(LANGUAGE_LINK) + r'([A-Za-z-]+)"', link, html)
+
+
+def sitemap_alternates(sitemap: str, site: RenderedSite, site_url: str) -> str:
+    """The sitemap with each page's address in every language (``xhtml:link rel="alternate" hreflang``), the
+    form search engines read for a site in several languages."""
+    import html as markup
+    import re
+
+    here = site_url.rstrip("/") + "/"
+    root = here[: -len(site.path_prefix)] if site.path_prefix and here.endswith(site.path_prefix) else here
+
+    def alternates(match: re.Match[str]) -> str:  # after <loc> and <lastmod>, as the sitemap schema orders them
+        address = markup.unescape(match.group(2))
+        if not address.startswith(here):
+            return match.group(0)
+        path = address[len(here):]
+        links = "".join(f'     <xhtml:link rel="alternate" hreflang="{language}" '
+                        f'href="{markup.escape(root + prefix + path)}"/>\n    '
+                        for language, _, prefix in site.alternates)
+        return f"{match.group(1)}{links}</url>"
+
+    sitemap = sitemap.replace('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+                              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+                              'xmlns:xhtml="http://www.w3.org/1999/xhtml">', 1)
+    return re.sub(r"(<url>\s*<loc>([^<]*)</loc>.*?)</url>", alternates, sitemap, flags=re.S)
 
 
 def _logged(jobs: list[Handout]) -> Iterator[Handout]:
@@ -262,7 +279,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def on_post_page(self, output: str, /, *, page: Any, config: MkDocsConfig) -> str:
         if self.site is None or not self.site.alternates:
             return output
-        return language_links(output, page.url, self.site, config.site_url)
+        return language_links(output, page.url, self.site)
+
+    def on_post_template(self, output_content: str, /, *, template_name: str, config: MkDocsConfig) -> str:
+        if template_name == "sitemap.xml" and self.site is not None and self.site.alternates and config.site_url:
+            return sitemap_alternates(output_content, self.site, config.site_url)
+        return output_content
 
     def on_page_content(self, html: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         # The last guard: whatever a template (an office's) or text slipped past validation and escaping, only

@@ -43,7 +43,11 @@ def catalog_languages(templates_dir: Path) -> list[str]:
 
 
 class CatalogError(Exception):
-    """A catalog cannot be read; the message names the file and the line."""
+    """A catalog cannot be read: ``file``, ``line`` and what is wrong."""
+
+    def __init__(self, file: Path, line: int, said: str) -> None:
+        super().__init__(f"{file}:{line}: {said}")
+        self.file, self.line, self.said = file, line, said
 
 
 @functools.lru_cache(maxsize=32)
@@ -56,8 +60,10 @@ def _compiled(path: str, stamp: tuple[int, int]) -> Any:
     try:
         with Path(path).open("rb") as file:
             catalog = read_po(file, abort_invalid=True)
-    except (PoFileError, UnicodeDecodeError) as error:
-        raise CatalogError(f"{path}: {error}") from None
+    except PoFileError as error:
+        raise CatalogError(Path(path), getattr(error, "lineno", 0) or 0, str(error)) from None
+    except UnicodeDecodeError:
+        raise CatalogError(Path(path), 0, "it is not saved as UTF-8") from None
     compiled = io.BytesIO()
     write_mo(compiled, catalog, use_fuzzy=False)  # a fuzzy entry is a guess to check, not a translation
     compiled.seek(0)
@@ -129,6 +135,8 @@ def language_problem(language: str, templates_dir: Path) -> str | None:
     except (UnknownLocaleError, ValueError):
         return f'"{language}" is not a language code that Babel knows (use a code such as fr, es, de or pt-BR)'
     if language != SOURCE_LANGUAGE and not catalog_path(templates_dir, language).is_file():
+        from .problems import display_path
+
         return (f"there is no catalog of the site's words in {language}: "
-                f"{catalog_path(templates_dir, language).as_posix()} is missing")
+                f"{display_path(catalog_path(templates_dir, language))} is missing")
     return None

@@ -127,19 +127,21 @@ def structure_problems(original: Document, translation: Document, page_id: str, 
                 here = (*path, key)
                 if key not in b:
                     problems.append(translation.problem(path, f"the original has {_name(here)} and this translation "
-                                                        f"does not (original: {shown})",
+                                                        f"does not ({shown})",
                                                         "translate it here too, or remove it from the original",
                                                         at_key=bool(path)))
                 elif key not in a:
-                    problems.append(translation.problem(here, f"{_name(here)} is not in the original ({shown})",
+                    problems.append(translation.problem(here, f"this field is not in the original ({shown})",
                                                         "remove it, or add it to the original first", at_key=True))
                 else:
                     walk(a[key], b[key], here)
         elif isinstance(a, list) and isinstance(b, list):
             if len(a) != len(b):
-                fewer = "fewer" if len(b) < len(a) else "more"
-                problems.append(translation.problem(path, f"{_name(path)} has {len(b)} entries here and {len(a)} in "
-                                                    f"the original: {fewer} than the original ({shown})",
+                gap = abs(len(a) - len(b))
+                said = (f"{'one is' if gap == 1 else f'{gap} are'} missing" if len(b) < len(a) else
+                        f"{'one is' if gap == 1 else f'{gap} are'} not in the original")
+                problems.append(translation.problem(path, f"{len(b)} entries here and {len(a)} in the original "
+                                                    f"({shown}): {said}",
                                                     "give each entry of the original its translation, in the same "
                                                     "order", at_key=True))
             for i, (x, y) in enumerate(zip(a, b, strict=False)):
@@ -150,6 +152,17 @@ def structure_problems(original: Document, translation: Document, page_id: str, 
 
     walk(original.data, translation.data, ())
     return [dataclasses.replace(problem, warning=True) for problem in problems]
+
+
+def key_path(path: str) -> KeyPath:
+    """``groups[0].items[2].text`` (as :func:`~generator.overlays.flatten` names a field) as a key path."""
+    parts: list[str | int] = []
+    for piece in path.split("."):
+        name, *indexes = piece.split("[")
+        if name:
+            parts.append(name)
+        parts.extend(int(index.rstrip("]")) for index in indexes if index.rstrip("]").isdigit())
+    return tuple(parts)
 
 
 def _name(path: KeyPath) -> str:
@@ -335,6 +348,8 @@ class PageState:
     """Behind because it was never stamped."""
     changed_on: dt.date | None = None
     """The original's review date: when it last changed, as its editor recorded it."""
+    doc: Document | None = field(default=None, compare=False, repr=False)
+    """The translation as loaded, to point at the field that changed."""
 
 
 @dataclass(frozen=True)
@@ -366,12 +381,12 @@ def report(base: LoadedTree, language: str, state: InLanguage | None = None) -> 
         changed_on = _reviewed(original)
         if old is None:
             pages.append(PageState(page_id, BEHIND, original.file, translation.file, unstamped=True,
-                                   changed_on=changed_on))
+                                   changed_on=changed_on, doc=translation))
             continue
         changes = {path: (old.get(path), now.get(path)) for path in sorted({*old, *now}, key=_order(now, old))
                    if old.get(path) != now.get(path)}
         pages.append(PageState(page_id, BEHIND if changes else UP_TO_DATE, original.file, translation.file, changes,
-                               changed_on=changed_on))
+                               changed_on=changed_on, doc=translation))
     return LanguageReport(language, pages)
 
 
@@ -405,7 +420,12 @@ def behind_problems(found: LanguageReport, root: Path) -> list[Problem]:
             continue
         changed = [f"{path}: {_change(old, new)}" for path, (old, new) in page.changes.items()]
         listed = "; ".join(changed[:6]) + (f"; and {len(changed) - 6} more" if len(changed) > 6 else "")
-        problems.append(Problem(page.translation, 0, 0, f"its original changed since it was translated: {original}",
+        line = column = 0
+        if page.doc is not None:  # the translation's own line for the first field that changed
+            spot = page.doc.key_spot(key_path(next(iter(page.changes))))
+            line, column = spot.line, spot.column
+        problems.append(Problem(page.translation, line, column,
+                                f"its original changed since it was translated: {original}",
                                 hint=f"in the original: {listed}. Bring the translation up to date, then run: "
                                      f"{stamp_it}", warning=True))
     return problems

@@ -38,13 +38,22 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
 
 
-def copy_handbook(root: Path, *, offices: bool = False) -> Path:
+def copy_handbook(root: Path, *, offices: bool = False, languages: bool = False) -> Path:
     """Copy the repository's handbook (mkdocs.yml, content, templates, and with ``offices`` the offices)
-    into the new folder ``root``, free to build and break."""
+    into the new folder ``root``, free to build and break.
+
+    The copy publishes English only (its translations are there, and checked, but not built) unless
+    ``languages`` asks for every language, as the repository's handbook does: most tests are about one
+    language's pages, and building three takes three times as long."""
     root.mkdir(parents=True)
     for name in ("content", "templates", *(["offices"] if offices else [])):
         shutil.copytree(REPO / name, root / name)
     shutil.copy(REPO / "mkdocs.yml", root)
+    if not languages:
+        settings = root / "content" / "handbook.yml"
+        text = settings.read_text(encoding="utf-8")
+        assert "\nlanguages: [en, fr, es]\n" in text
+        settings.write_text(text.replace("\nlanguages: [en, fr, es]\n", "\n"), encoding="utf-8")
     return root
 
 

@@ -38,7 +38,7 @@ SHOTS = {"home": "", "guide": "interview-objectives/", "checklist": "get-ready/"
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The base handbook and both example offices, built as a career office would build them."""
-    base = copy_handbook(tmp_path_factory.mktemp("base") / "handbook", offices=True)
+    base = copy_handbook(tmp_path_factory.mktemp("base") / "handbook", offices=True, languages=True)
     result = handbook("build", "--strict", cwd=base)
     assert result.returncode == 0, result.stdout + result.stderr
     offices = copy_handbook(tmp_path_factory.mktemp("offices") / "handbook", offices=True)
@@ -108,7 +108,7 @@ def test_every_page_passes_axe_and_asks_no_other_host(site: str, sites: dict[str
     found: list[str] = []
     foreign: set[str] = set()
     pages = _pages(sites[site])
-    assert len(pages) >= 19
+    assert len(pages) >= (3 * 19 if site == "base" else 19), "every language's pages (the base: en, fr and es)"
     for scheme in ("light", "dark"):
         context = browser.new_context(color_scheme=scheme)  # type: ignore[attr-defined]
         page = context.new_page()
@@ -181,6 +181,32 @@ def test_the_keyboard_reaches_boxes_pdf_and_booking_with_a_visible_ring(site: st
     assert all(reached.values()), f"no visible focus ring on {[k for k, v in reached.items() if not v]}"
 
 
+def test_the_language_menu_switches_to_the_same_page_in_another_language(served: dict[str, str],
+                                                                       browser: object) -> None:
+    """A reader on a page picks another language from the menu, by keyboard, and lands on the same page in it;
+    each language's search finds its own words."""
+    context = browser.new_context()  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(served["base"] + "get-ready/")
+    assert page.get_attribute("html", "lang") == "en"
+    page.focus(".md-select .md-header__button")
+    page.keyboard.press("Enter")
+    page.get_by_role("link", name="Français").click()
+    page.wait_for_url("**/fr/get-ready/")
+    assert page.get_attribute("html", "lang") == "fr"
+    assert page.inner_text("article h1").strip() == "Préparer votre entretien"
+    page.get_by_role("link", name="Español").first.click()
+    page.wait_for_url("**/es/get-ready/")
+    assert page.inner_text("article h1").strip() == "Prepárese para su entrevista"
+    page.goto(served["base"] + "fr/")
+    page.keyboard.press("/")  # Material's shortcut to the search box
+    page.keyboard.type("entretien")
+    page.wait_for_selector(".md-search-result__item")
+    first = page.inner_text(".md-search-result__item")
+    assert "entretien" in first.lower()
+    context.close()
+
+
 def test_printing_hides_the_site_and_shows_the_boxes(served: dict[str, str], browser: object,
                                                      screenshots: Path) -> None:
     context = browser.new_context()  # type: ignore[attr-defined]
@@ -206,7 +232,7 @@ def test_printing_hides_the_site_and_shows_the_boxes(served: dict[str, str], bro
 
 
 def test_the_offline_site_navigates_and_searches_from_disk(tmp_path: Path, browser: object) -> None:
-    root = copy_handbook(tmp_path / "handbook", offices=True)
+    root = copy_handbook(tmp_path / "handbook", offices=True, languages=True)
     result = handbook("build", "--offline", "--no-pdf", cwd=root)
     assert result.returncode == 0, result.stdout + result.stderr
     site = root / "site"

@@ -23,7 +23,8 @@ def test_check_passes_on_the_default_content() -> None:
     result = handbook("check", cwd=REPO)
     assert result.returncode == 0, result.stdout + result.stderr
     # Every content page, and the accessibility statement every build adds.
-    assert result.stdout.strip() == f"No problems found in {len(page_ids(REPO / 'content')) + 1} pages."
+    assert result.stdout.strip() == (f"No problems found in {len(page_ids(REPO / 'content')) + 1} pages, in each "
+                                     "of 3 languages (en, fr, es).")
 
 
 def test_mkdocs_build_strict_builds_one_page_per_content_file(project: Path) -> None:

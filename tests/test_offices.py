@@ -56,7 +56,8 @@ def test_an_office_site_carries_its_identity(built: Path, slug: str) -> None:
     site = built / "site" / slug
     page = (site / "get-ready" / "index.html").read_text(encoding="utf-8")
     assert f'<html lang="{settings["language"]}"' in page
-    assert f"<title>Getting ready for your interview - {settings['name']}</title>" in page
+    title = {"en": "Getting ready for your interview", "fr": "Préparer votre entretien"}[settings["language"]]
+    assert f"<title>{title} - {settings['name']}</title>" in page, "the page in the office's language"
     assert 'src="../assets/office/logo.svg"' in page, "the logo in the header"
     assert 'rel="icon" href="../assets/office/logo.svg"' in page, "the favicon"
     assert 'data-md-color-primary="custom"' in page

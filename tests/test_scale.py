@@ -226,7 +226,7 @@ def test_compiled_templates_are_kept_and_a_changed_template_is_used(tmp_path: Pa
 
     template = root / "templates" / "_common.md.j2"
     template.write_text(template.read_text(encoding="utf-8").replace(
-        '{{ t("Related pages") }}', "Related pages (edited)"), encoding="utf-8")
+        '{{ _("Related pages") }}', "Related pages (edited)"), encoding="utf-8")
     assert handbook("build", "--no-pdf", cwd=root).returncode == 0
     assert "Related pages (edited)" in (root / "site" / "no-offer" / "index.html").read_text(encoding="utf-8")
 
