@@ -31,11 +31,13 @@ from .load import YAML_SUFFIXES
 from .pipeline import Project, make_handouts
 from .problems import ContentError, Problem, format_plain, summarize
 from .render import PACKAGE_ASSETS, RenderedSite, bytecode_cache, themed
+from .strings import N_, Words
 from .text import MARKDOWN_EXTENSIONS, clean_html, safe_meta
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 LANGUAGE_LINK = "handbook-language:"
 """What the language menu's links hold until each page is written: the language; see :func:`language_links`."""
+PERMALINK_TITLE = N_("Permanent link")
 OFFLINE_SHIM = "assets/javascripts/iframe-worker-shim.js"
 PRUNE = "navigation.prune"
 
@@ -211,6 +213,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 log.debug("Enabling the Markdown extension %s, which the handbook's pages need", name)
                 config.markdown_extensions.append(name)
                 config.mdx_configs.setdefault(name, options)
+        toc = config.mdx_configs.setdefault("toc", {})
+        if toc.get("permalink") and "permalink_title" not in toc or self.nested or site.others:
+            # The title of each heading's link, in the page's language (read aloud by screen readers).
+            toc["permalink_title"] = Words.of(self.templates_dir(config), site.language)(PERMALINK_TITLE)
         return config
 
     def _with_handouts(self, site: RenderedSite) -> RenderedSite:
@@ -317,11 +323,19 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
         log.info("Building the handbook in %s into %s", site.language, site.path_prefix)
         folder = Path(config.site_dir) / site.path_prefix
-        nested = load_mkdocs_config(Path(config.config_file_path), site_dir=str(folder), strict=config.strict)
-        plugin = nested.plugins["handbook"]
-        plugin.preloaded, plugin.nested, plugin.offline = site, True, self.offline or self.config.offline
-        nested.use_directory_urls = config.use_directory_urls
-        build(nested)
+        state = dict(vars(self))
+        offline = self.offline or self.config.offline
+        try:
+            nested = load_mkdocs_config(Path(config.config_file_path), site_dir=str(folder), strict=config.strict)
+            # MkDocs keeps one instance of each plugin for the whole process (this one, during `mkdocs serve`):
+            # it serves the nested build, then gets its own state back.
+            plugin = nested.plugins["handbook"]
+            plugin.preloaded, plugin.nested, plugin.offline = site, True, offline
+            nested.use_directory_urls = config.use_directory_urls
+            build(nested)
+        finally:
+            vars(self).clear()
+            vars(self).update(state)
 
     def _finish_handouts(self, site_dir: Path) -> None:
         """Wait for the handouts started in on_config and put them in the built site (previewing only)."""

@@ -133,3 +133,35 @@ def test_a_problem_while_previewing_is_not_buried_under_false_warnings(project: 
     checklist.write_text(good.replace("I arrived on time.", "I arrived fixed."))
     _wait_for(lambda: "I arrived fixed." in (_fetch(page) or ""), "recovery after fixing the file")
     assert "This preview is out of date" not in (_fetch(page) or "")
+
+
+@pytest.fixture
+def bilingual(tmp_path: Path) -> Path:
+    from .conftest import copy_handbook
+
+    return copy_handbook(tmp_path / "bilingual", languages=True)
+
+
+def test_serve_previews_every_language_and_rebuilds_each_on_an_edit(bilingual: Path, tmp_path: Path) -> None:
+    """A translator previews their language at /fr/, and sees each save there, rebuild after rebuild (MkDocs
+    keeps one plugin for the whole preview, which must come back whole from each language's build)."""
+    port = _free_port()
+    log = tmp_path / "serve-bilingual.log"
+    with log.open("w") as out:
+        process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "-a", f"127.0.0.1:{port}"],
+                                   cwd=bilingual, stdout=out, stderr=subprocess.STDOUT,
+                                   env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+        try:
+            root = _served_at(log)
+            french = f"{root}fr/get-ready/"
+            _wait_for(lambda: "Préparer votre entretien" in (_fetch(french) or ""), "the French pages")
+            translation = bilingual / "content" / "i18n" / "fr" / "checklists" / "get-ready.yml"
+            for n, title in enumerate(("Bien préparer votre entretien", "Préparer son entretien"), 1):
+                text = translation.read_text(encoding="utf-8")
+                translation.write_text(text.replace(text.split("\n")[2], f"title: {title}", 1), encoding="utf-8")
+                _wait_for(lambda title=title: f">{title}<" in (_fetch(french) or ""), f"rebuild {n} of the French page")
+            assert "Prepárese para su entrevista" in (_fetch(f"{root}es/get-ready/") or "")
+            assert "Getting ready for your interview" in (_fetch(f"{root}get-ready/") or "")
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
