@@ -640,8 +640,10 @@ def export(config_file: Path, out_dir: Path, no_pdf: bool, office: str | None) -
         sys.exit(130)
     except SetupError as error:
         _fail_setup(error)
-    click.secho(f"Exported {len(site.pages)} pages to {display_path(out_dir.resolve())}/. "
-                f"Build it with: cd {out_dir} && mkdocs build", fg="green")
+    others = "".join(f" && (cd {other.path_prefix} && mkdocs build)" for other in site.others)
+    each = f", in each of {len(site.every_language)} languages," if site.others else ""
+    click.secho(f"Exported {len(site.pages)} pages{each} to {display_path(out_dir.resolve())}/. "
+                f"Build it with: cd {out_dir} && mkdocs build{others}", fg="green")
 
 
 @main.command()

@@ -22,7 +22,7 @@ from .handouts import CONTENT_DATE, Press, PressReport, handout_sources, page_ur
 from .isolation import isolated
 from .load import load_tree
 from .offices import Office, for_office, layer, load_office
-from .problems import ContentError, Problem
+from .problems import ContentError, Problem, display_path
 from .render import RenderedSite, render
 from .strings import CatalogError, Words, language_problem
 from .translations import BEHIND, behind_problems, in_language, missing_note, original_language, report
@@ -92,6 +92,7 @@ def _generate_language(base: Any, templates_dir: Path, language: str, prefix: st
     """The handbook in one language: the base's translations laid over it, then the office's layer."""
     state = in_language(base, language)
     tree, shown_in = state.tree, dict(state.shown_in)
+    notes: list[str] = []
     hidden: frozenset[str] = frozenset()
     templates = [templates_dir]
     if office is not None:
@@ -101,6 +102,10 @@ def _generate_language(base: Any, templates_dir: Path, language: str, prefix: st
         shown_in = {page_id: shown for page_id, shown in shown_in.items()
                     if page_id not in hidden and page_id not in written}
         shown_in.update(mine)
+        if mine:
+            notes.append(f"Not yet translated into {language}: {', '.join(sorted(mine))}, of {office.slug}'s own. "
+                         f"They are published in {office.settings.language}, with a notice; translate them into "
+                         f"{display_path(office.root / 'i18n' / language)}/ (content/ and patches/, same file names)")
         if office.templates_dir.is_dir():
             templates.insert(0, office.templates_dir)
         site_url = office.settings.site_url or site_url
@@ -119,7 +124,6 @@ def _generate_language(base: Any, templates_dir: Path, language: str, prefix: st
         own = [entry for page_id, entry in valid.items() if page_id not in shown_in]
         raise error.with_warnings([*review_pages(own, settings, cache=cache, language=language),
                                    *state.warnings]) from None
-    notes: list[str] = []
     if office is not None:
         handbook = for_office(handbook, office, layered.asset_dirs, language)
     else:

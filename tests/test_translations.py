@@ -399,6 +399,9 @@ def test_a_bilingual_office_publishes_both_languages_and_its_own_pages_fall_back
     assert en.shown_in == {"index.md": "fr", "reconnaissance-des-diplomes.md": "fr"}, \
         "the office's page and the page it patches are French until translated"
     assert '<div lang="fr" markdown>' in en.pages["reconnaissance-des-diplomes.md"]
+    assert ("Not yet translated into en: index, reconnaissance-des-diplomes, of passerelle's own. They are "
+            "published in fr, with a notice; translate them into offices/passerelle/i18n/en/ (content/ and patches/, "
+            "same file names)") in site.notes
     assert "This page is not translated yet" in en.pages["reconnaissance-des-diplomes.md"]
     # The office translates its own page: it is English from then on.
     own = root / "offices" / "passerelle" / "content" / "reconnaissance-des-diplomes.yml"
