@@ -9,7 +9,8 @@ never by hand, readable in a diff), and :func:`drift` compares the stamps with t
 Every report has one shape (:class:`Drift`): what lies over what, what changed in the base since (old →
 new, per field; a diff for a template), and what to do. ``handbook check --office`` shows them as warnings
 (errors with ``--strict``) and ``handbook offices status`` as a table. Translations are files laid over a
-base too, and are meant to use the same stamps.
+base too: :mod:`generator.translations` stamps them the same way (``flatten``, the readable YAML of the stamps
+file, ``old → new`` per field).
 """
 
 from __future__ import annotations
