@@ -25,7 +25,15 @@ from .offices import Office, for_office, layer, load_office
 from .problems import ContentError, Problem, display_path
 from .render import RenderedSite, render
 from .strings import CatalogError, Words, language_problem
-from .translations import BEHIND, behind_problems, in_language, missing_note, original_language, report
+from .translations import (
+    BEHIND,
+    behind_problems,
+    in_language,
+    linked_folder,
+    missing_note,
+    original_language,
+    report,
+)
 from .validate import validate
 from .write import staged, write_files
 
@@ -180,7 +188,13 @@ def _office_layer(base: Any, state: Any, office: Office, language: str) -> tuple
     """The office laid over the base in ``language``, and the office's pages shown in its main language there
     because they are not translated into it (by id)."""
     main = office.settings.language
-    layered = layer(state.tree, office.in_language(language))
+    translated_office = office.in_language(language)
+    for folder in (translated_office.content_dir, translated_office.patches_dir):
+        linked = linked_folder(folder, office.root)
+        if linked is not None:
+            raise ContentError([Problem(linked, 0, 0, "this is a link to another folder, which the handbook does "
+                                        "not follow", hint="put the folder itself here, not a link to it")])
+    layered = layer(state.tree, translated_office)
     mine: dict[str, str] = {}
     if language == main:
         return layered, mine

@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from .load import Document, LoadedTree, load_file, load_tree
+from .load import Document, LoadedTree, _not_plain, load_file, load_tree
 from .overlays import _change, _Literal, _StampsDumper, flatten
 from .problems import KeyPath, Problem, display_path
 
@@ -204,6 +204,9 @@ def original_language(base: LoadedTree) -> str:
 def load_translations(content_dir: Path, language: str) -> LoadedTree:
     """Every translation file of one language (its stamps file aside)."""
     root = translation_root(content_dir, language)
+    linked = linked_folder(root, content_dir)
+    if linked is not None:
+        return LoadedTree(root, {}, [], [], [_not_plain(linked)])
     tree = load_tree(root) if root.is_dir() else LoadedTree(root, {}, [], [], [])
     stamps = root / STAMPS_FILE
     tree.documents.pop(stamps, None)
@@ -214,6 +217,16 @@ def load_translations(content_dir: Path, language: str) -> LoadedTree:
                                    "they hold words, such as chart-fr.png") for path in tree.assets]
     tree.assets = []
     return tree
+
+
+def linked_folder(folder: Path, top: Path) -> Path | None:
+    """The first folder from ``folder`` up to (not including) ``top`` that is a link (a symlink), or None: a
+    folder of translations may not lead out of the handbook, as no file in it may."""
+    while folder != top and top in folder.parents:
+        if folder.is_symlink():
+            return folder
+        folder = folder.parent
+    return None
 
 
 def in_language(base: LoadedTree, language: str) -> InLanguage:

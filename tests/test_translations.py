@@ -446,3 +446,23 @@ def test_the_office_report_leaves_out_the_pages_it_hides(root: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "fr: 18 up to date, 0 behind, 0 missing" in result.output, "ask-for-leads is hidden"
 
+
+
+def test_a_folder_of_translations_may_not_lead_out_of_the_handbook(root: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "index.yml").write_text("secret: 1\n", encoding="utf-8")
+    shutil.rmtree(root / "content" / "i18n" / "es")
+    (root / "content" / "i18n" / "es").symlink_to(outside, target_is_directory=True)
+    result = handbook("check", "--no-pdf")
+    assert result.exit_code == 1
+    assert "content/i18n/es: this is a link to another file or folder, which the handbook does not follow" in \
+        result.output
+    assert "secret" not in result.output
+    edit(root / "offices" / "passerelle" / "office.yml", "language: fr", "language: fr\nlanguages: [fr, en]")
+    (root / "offices" / "passerelle" / "i18n" / "en").mkdir(parents=True)
+    (root / "offices" / "passerelle" / "i18n" / "en" / "content").symlink_to(outside, target_is_directory=True)
+    result = handbook("check", "--office", "passerelle", "--no-pdf")
+    assert result.exit_code == 1
+    assert "offices/passerelle/i18n/en/content: this is a link to another folder" in result.output
+    assert "secret" not in result.output
