@@ -66,13 +66,22 @@ def page(kind: str, n: int, ids: list[str]) -> str:
     return head + f"body: |\n{body}\n"
 
 
-def make_handbook(root: Path, pages: int) -> Path:
-    """A project in ``root``: the default handbook with synthetic pages added to make ``pages`` in all."""
+def make_handbook(root: Path, pages: int, languages: bool = False) -> Path:
+    """A project in ``root``: the default handbook with synthetic pages added to make ``pages`` in all.
+
+    It publishes English only, as the figures in the README were measured, unless ``languages``: then it
+    publishes the default handbook's three languages, the synthetic pages shown in English in the other two
+    (each language is a build of its own, so a build takes about as many times longer)."""
     root.mkdir(parents=True, exist_ok=True)
     for name in ("content", "templates", "schema"):
         shutil.copytree(REPO / name, root / name)
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    real = sum(1 for p in (root / "content").rglob("*.yml") if p.parent != root / "content") + 1  # + index
+    if not languages:
+        settings = root / "content" / "handbook.yml"
+        settings.write_text(settings.read_text(encoding="utf-8").replace("\nlanguages: [en, fr, es]\n", "\n"),
+                            encoding="utf-8")
+    real = sum(1 for p in (root / "content").rglob("*.yml")
+               if p.parent != root / "content" and "i18n" not in p.relative_to(root / "content").parts) + 1
     ids = [f"{KINDS[n % len(KINDS)]}-{n}" for n in range(max(pages - real, 0))]
     for n, page_id in enumerate(ids):
         kind = KINDS[n % len(KINDS)]
