@@ -502,7 +502,7 @@ def translations(ctx: click.Context, config_file: Path, languages: tuple[str, ..
 def _translation_reports(project: Project, languages: list[str]) -> list:
     from .load import load_tree
     from .pipeline import published_languages
-    from .translations import LanguageReport, original_language, report, translated_languages
+    from .translations import LanguageReport, Translated, original_language, report, translated_languages
 
     base = load_tree(project.content_dir)
     original = original_language(base)
@@ -510,12 +510,19 @@ def _translation_reports(project: Project, languages: list[str]) -> list:
     wanted = languages or [language for language in dict.fromkeys(
         [*published_languages(base, office), *([] if office else translated_languages(project.content_dir))])
         if language != original]
+    if office is not None and not languages:  # the office's languages, and those its own pages need
+        wanted = [language for language in office.settings.published
+                  if language != original or language != office.settings.language]
     reports = []
     for language in wanted:
-        found = report(base, language)
-        if office is not None:  # the office's own pages and hidden ones are not the base's to translate
+        found = report(base, language) if language != original else LanguageReport(language, [])
+        if office is not None:  # the base's pages the office publishes, then its own in its other languages
             skip = set(office.settings.hide) | office.own_ids(patches=False)
-            found = LanguageReport(language, [page for page in found.pages if page.page_id not in skip])
+            pages = [page for page in found.pages if page.page_id not in skip]
+            if language != office.settings.language:
+                own = report(base, language, pages=Translated.of_office(office, language, project.config_file.parent))
+                pages += own.pages
+            found = LanguageReport(language, pages)
         reports.append(found)
     return reports
 
@@ -563,21 +570,25 @@ def _translation_json(found: object, root: Path) -> dict:
 @translations.command(name="stamp")
 @debug_option
 @config_option
+@office_option
 @click.argument("language", metavar="LANG")
 @click.argument("pages", nargs=-1, metavar="[PAGE]...")
-def stamp_command(config_file: Path, language: str, pages: tuple[str, ...]) -> None:
+def stamp_command(config_file: Path, office: str | None, language: str, pages: tuple[str, ...]) -> None:
     """Record that the LANG translations of PAGE... (every translated page when none is given) are up to date
-    with their originals as they are now (content/i18n/LANG/translation-stamps.yml)."""
+    with their originals as they are now (content/i18n/LANG/translation-stamps.yml). With --office SLUG, the
+    office's own pages and patches (offices/SLUG/i18n/LANG/translation-stamps.yml)."""
     from .load import load_tree
-    from .translations import StampsError, stamp, stamps_path, translation_root
+    from .translations import STAMPS_FILE, StampsError, Translated, stamp, translation_root
 
-    project = _project(config_file)
-    if not translation_root(project.content_dir, language).is_dir():
-        raise click.BadParameter(f"there are no translations into {language}: "
-                                 f"{display_path(translation_root(project.content_dir, language))}/ does not exist",
+    project = _project(config_file, office)
+    own = (Translated.of_office(project.office, language, project.config_file.parent)
+           if project.office is not None else None)
+    folder = own.folder if own is not None else translation_root(project.content_dir, language)
+    if not folder.is_dir():
+        raise click.BadParameter(f"there are no translations into {language}: {display_path(folder)}/ does not exist",
                                  param_hint="LANG")
     try:
-        stamped = stamp(load_tree(project.content_dir), language, pages)
+        stamped = stamp(load_tree(project.content_dir), language, pages, own)
     except ValueError as error:
         raise click.BadParameter(f"{error}: no translation into {language} of such a page",
                                  param_hint="PAGE") from None
@@ -585,7 +596,7 @@ def stamp_command(config_file: Path, language: str, pages: tuple[str, ...]) -> N
         click.secho(f"Error: {error}", fg="red", err=True)
         sys.exit(1)
     listed = ", ".join(stamped) if len(stamped) <= 8 else f"{len(stamped)} pages"
-    click.secho(f"Stamped {listed} in {display_path(stamps_path(project.content_dir, language))}.", fg="green")
+    click.secho(f"Stamped {listed} in {display_path(folder / STAMPS_FILE)}.", fg="green")
 
 
 @main.command()

@@ -27,6 +27,7 @@ from .render import RenderedSite, render
 from .strings import CatalogError, Words, language_problem
 from .translations import (
     BEHIND,
+    Translated,
     behind_problems,
     in_language,
     linked_folder,
@@ -138,13 +139,29 @@ def _generate_language(base: Any, templates_dir: Path, language: str, prefix: st
         handbook = dataclasses.replace(handbook, settings=handbook.settings.model_copy(update={"language": language}))
     behind = {}
     warnings = [*review(handbook, cache=cache, skip=set(shown_in)), *state.warnings]
+    found_pages: list[Any] = []
+    replaced = (office.own_ids(patches=False) | office.in_language(language).own_ids(patches=False)
+                if office is not None else set())
     if language != state.original_language:
         found = report(base, language, state)
-        warnings.extend(behind_problems(found, base.root.parent))
-        notes.extend(filter(None, [missing_note(found)]))
-        if office is None or office.settings.translation_notices:
-            behind = {page.page_id: page.changed_on for page in found.pages  # never stamped: nothing known
-                      if page.state == BEHIND and not page.unstamped and page.page_id not in shown_in}
+        found = dataclasses.replace(found, pages=[page for page in found.pages if page.page_id not in replaced])
+        if office is None:
+            warnings.extend(behind_problems(found, base.root.parent))
+            notes.extend(filter(None, [missing_note(found)]))
+        else:  # the base's translators keep the base's translations: the office hears of them, without a warning
+            behind_base = [page.page_id for page in found.pages if page.state == BEHIND
+                           and page.page_id not in hidden and page.page_id in handbook.pages]
+            if behind_base:
+                notes.append(f"The base's {language} translations of {', '.join(behind_base)} are behind their "
+                             "originals; they are published with a notice until the base's translators update them")
+        found_pages.extend(found.pages)
+    if office is not None and language != office.settings.language:
+        own = report(base, language, pages=Translated.of_office(office, language, base.root.parent))
+        warnings.extend(behind_problems(own, base.root.parent))
+        found_pages.extend(own.pages)
+    if office is None or office.settings.translation_notices:
+        behind = {page.page_id: page.changed_on for page in found_pages  # never stamped: nothing known
+                  if page.state == BEHIND and not page.unstamped and page.page_id not in shown_in}
     if office is not None and first:  # what changed in the base under the office's own changes
         drifted, drift_notes = office_drift(office, base, templates_dir)
         warnings = [*warnings, *drifted]

@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from .load import Document, LoadedTree, _not_plain, load_file, load_tree
+from .load import YAML_SUFFIXES, Document, LoadedTree, _not_plain, load_file, load_tree
 from .overlays import _change, _Literal, _StampsDumper, flatten
 from .problems import KeyPath, Problem, display_path
 
@@ -284,13 +284,15 @@ def stamps_path(content_dir: Path, language: str) -> Path:
     return translation_root(content_dir, language) / STAMPS_FILE
 
 
-def read_stamps(content_dir: Path, language: str) -> dict[str, dict[str, str]]:
-    """Each stamped page's original words, by page id (empty when nothing was stamped yet)."""
-    path = stamps_path(content_dir, language)
+def read_stamps(folder: Path, language: str, command: str | None = None) -> dict[str, dict[str, str]]:
+    """Each stamped page's original words, by page id, from the stamps file in ``folder`` (a language's folder
+    of translations; empty when nothing was stamped yet)."""
+    path = folder / STAMPS_FILE
     if not path.exists() and not path.is_symlink():
         return {}
     doc, problems = load_file(path)  # the loader's limits: size, no aliases, no tags, no links out
-    fix = f"it is written by the generator, not by hand: run `handbook translations stamp {language}` to write it again"
+    fix = (f"it is written by the generator, not by hand: run `{command or f'handbook translations stamp {language}'}`"
+           " to write it again")
     if doc is None or problems:
         said = problems[0].message if problems else "it is empty"
         raise StampsError(f"{path} cannot be read ({said}); {fix}")
@@ -318,27 +320,70 @@ def stamps_text(language: str, stamps: dict[str, dict[str, str]], originals: dic
     return STAMPS_HEADER.format(language=language) + body
 
 
-def stamp(base: LoadedTree, language: str, page_ids: Iterable[str] = ()) -> list[str]:
+@dataclass(frozen=True)
+class Translated:
+    """Originals, their translations into one language, and the folder that keeps their stamps: the base's
+    pages (``content/i18n/<language>/``), or an office's own (``offices/<slug>/i18n/<language>/``)."""
+
+    language: str
+    folder: Path
+    originals: dict[str, Document]
+    translations: dict[str, Document]
+    root: Path
+    """The handbook's folder, from which paths are shown."""
+    office: str | None = None
+
+    @classmethod
+    def of_base(cls, base: LoadedTree, language: str, state: InLanguage | None = None) -> Translated:
+        state = state or in_language(base, language)
+        return cls(language, translation_root(base.root, language), state.originals, state.translations,
+                   base.root.parent)
+
+    @classmethod
+    def of_office(cls, office: Any, language: str, root: Path) -> Translated:
+        """An office's own pages and patches, in its language, and their translations into ``language``."""
+        return cls(language, office.root / I18N_DIR / language, _own_documents(office),
+                   _own_documents(office.in_language(language)), root, office.slug)
+
+    @property
+    def command(self) -> str:
+        return f"handbook translations stamp {self.language}" + (f" --office {self.office}" if self.office else "")
+
+
+def _own_documents(office: Any) -> dict[str, Document]:
+    found: dict[str, Document] = {}
+    for folder in (office.content_dir, office.patches_dir):
+        if folder.is_dir() and linked_folder(folder, office.root) is None:
+            for path in sorted(folder.rglob("*")):
+                if path.suffix.lower() in YAML_SUFFIXES and "assets" not in path.relative_to(folder).parts:
+                    doc, _ = load_file(path)  # its problems are reported by check
+                    if doc is not None:
+                        found.setdefault(path.stem, doc)
+    return found
+
+
+def stamp(base: LoadedTree, language: str, page_ids: Iterable[str] = (), pages: Translated | None = None
+          ) -> list[str]:
     """Record that the translations of ``page_ids`` (every translated page when none) are up to date with their
     originals as they are now; write the stamps file. Returns the ids stamped. Raises ValueError for an id with
-    no translation."""
-    state = in_language(base, language)
-    chosen = list(page_ids) or sorted(state.translations)
-    unknown = [page_id for page_id in chosen if page_id not in state.translations]
+    no translation. ``pages``: an office's own pages rather than the base's."""
+    pages = pages or Translated.of_base(base, language)
+    chosen = list(page_ids) or sorted(pages.translations)
+    unknown = [page_id for page_id in chosen if page_id not in pages.translations or page_id not in pages.originals]
     if unknown:
         raise ValueError(", ".join(unknown))
     try:
-        stamps = read_stamps(base.root, language)
+        stamps = read_stamps(pages.folder, language, pages.command)
     except StampsError:
         if page_ids:
             raise
         stamps = {}  # a damaged record, written again whole
     for page_id in chosen:
-        stamps[page_id] = words_of(page_id, state.originals[page_id].data)
-    stamps = {page_id: words for page_id, words in stamps.items() if page_id in state.translations}
-    path = stamps_path(base.root, language)
+        stamps[page_id] = words_of(page_id, pages.originals[page_id].data)
+    stamps = {page_id: words for page_id, words in stamps.items() if page_id in pages.translations}
+    path = pages.folder / STAMPS_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(stamps_text(language, stamps, state.originals, base.root.parent), encoding="utf-8", newline="\n")
+    path.write_text(stamps_text(language, stamps, pages.originals, pages.root), encoding="utf-8", newline="\n")
     return chosen
 
 
@@ -363,6 +408,8 @@ class PageState:
     """The original's review date: when it last changed, as its editor recorded it."""
     doc: Document | None = field(default=None, compare=False, repr=False)
     """The translation as loaded, to point at the field that changed."""
+    office: str | None = None
+    """The office whose own page this is (None: a base page)."""
 
 
 @dataclass(frozen=True)
@@ -378,29 +425,31 @@ class LanguageReport:
         return all(page.state == UP_TO_DATE for page in self.pages)
 
 
-def report(base: LoadedTree, language: str, state: InLanguage | None = None) -> LanguageReport:
-    """Every page of the base (and the handbook's settings) in ``language``: up to date, behind or missing."""
-    state = state or in_language(base, language)
-    stamps = read_stamps(base.root, language)
-    pages = []
-    for page_id in sorted(state.originals):
-        original = state.originals[page_id]
-        translation = state.translations.get(page_id)
+def report(base: LoadedTree, language: str, state: InLanguage | None = None,
+           pages: Translated | None = None) -> LanguageReport:
+    """Every page of the base (and the handbook's settings) in ``language``, or of ``pages`` (an office's own):
+    up to date, behind or missing."""
+    pages = pages or Translated.of_base(base, language, state)
+    stamps = read_stamps(pages.folder, language, pages.command)
+    found = []
+    for page_id in sorted(pages.originals):
+        original = pages.originals[page_id]
+        translation = pages.translations.get(page_id)
         if translation is None:
-            pages.append(PageState(page_id, MISSING, original.file))
+            found.append(PageState(page_id, MISSING, original.file, office=pages.office))
             continue
         now = words_of(page_id, original.data)
         old = stamps.get(page_id)
         changed_on = _reviewed(original)
         if old is None:
-            pages.append(PageState(page_id, BEHIND, original.file, translation.file, unstamped=True,
-                                   changed_on=changed_on, doc=translation))
+            found.append(PageState(page_id, BEHIND, original.file, translation.file, unstamped=True,
+                                   changed_on=changed_on, doc=translation, office=pages.office))
             continue
         changes = {path: (old.get(path), now.get(path)) for path in sorted({*old, *now}, key=_order(now, old))
                    if old.get(path) != now.get(path)}
-        pages.append(PageState(page_id, BEHIND if changes else UP_TO_DATE, original.file, translation.file, changes,
-                               changed_on=changed_on, doc=translation))
-    return LanguageReport(language, pages)
+        found.append(PageState(page_id, BEHIND if changes else UP_TO_DATE, original.file, translation.file, changes,
+                               changed_on=changed_on, doc=translation, office=pages.office))
+    return LanguageReport(language, found)
 
 
 def _order(now: dict[str, str], old: dict[str, str]) -> Any:
@@ -424,7 +473,8 @@ def behind_problems(found: LanguageReport, root: Path) -> list[Problem]:
     for page in found.pages:
         if page.state != BEHIND or page.translation is None:
             continue
-        stamp_it = f"handbook translations stamp {found.language} {page.page_id}"
+        office = f" --office {page.office}" if page.office else ""
+        stamp_it = f"handbook translations stamp {found.language}{office} {page.page_id}"
         original = display_path(page.original, root)
         if page.unstamped:
             problems.append(Problem(page.translation, 0, 0, f"this translation has no stamp: nothing records which "

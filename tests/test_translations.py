@@ -466,3 +466,37 @@ def test_a_folder_of_translations_may_not_lead_out_of_the_handbook(root: Path, t
     assert result.exit_code == 1
     assert "offices/passerelle/i18n/en/content: this is a link to another folder" in result.output
     assert "secret" not in result.output
+
+
+def test_a_bilingual_office_tracks_its_own_translations_like_the_base(root: Path) -> None:
+    edit(root / "offices" / "passerelle" / "office.yml", "language: fr", "language: fr\nlanguages: [fr, en]")
+    result = handbook("translations", "--office", "passerelle")
+    assert "fr: 18 up to date, 0 behind, 0 missing" in result.output
+    assert "en: 0 up to date, 0 behind, 2 missing" in result.output
+    assert ("missing  reconnaissance-des-diplomes: translate offices/passerelle/content/"
+            "reconnaissance-des-diplomes.yml") in result.output
+    own = root / "offices" / "passerelle" / "content" / "reconnaissance-des-diplomes.yml"
+    target = root / "offices" / "passerelle" / "i18n" / "en" / "content" / own.name
+    target.parent.mkdir(parents=True)
+    target.write_text(own.read_text(encoding="utf-8"), encoding="utf-8")
+    assert "en: 0 up to date, 1 behind, 1 missing" in handbook("translations", "--office", "passerelle").output
+    stamped = handbook("translations", "stamp", "--office", "passerelle", "en", "reconnaissance-des-diplomes")
+    assert stamped.exit_code == 0, stamped.output
+    assert "offices/passerelle/i18n/en/translation-stamps.yml" in stamped.output
+    assert "en: 1 up to date, 0 behind, 1 missing" in handbook("translations", "--office", "passerelle").output
+    assert handbook("check", "--office", "passerelle", "--no-pdf", "--strict").exit_code == 0
+    # The office edits its own French page: its English translation is behind, in check and on the page.
+    text = own.read_text(encoding="utf-8")
+    summary = re.search(r"^summary: (.*)$", text, re.M)
+    assert summary
+    own.write_text(text.replace(summary.group(0), f"summary: {summary.group(1)} Nouveau.", 1), encoding="utf-8")
+    result = handbook("check", "--office", "passerelle", "--no-pdf", "--strict")
+    assert result.exit_code == 1
+    assert re.search(r"offices/passerelle/i18n/en/content/reconnaissance-des-diplomes\.yml:\d+:1: warning: its "
+                     r"original changed since it was translated: offices/passerelle/content/"
+                     r"reconnaissance-des-diplomes\.yml", result.output), result.output
+    assert "handbook translations stamp en --office passerelle reconnaissance-des-diplomes" in result.output
+    from generator.offices import load_office
+
+    en = by_language(built(root, office=load_office(root / "offices", "passerelle")))["en"]
+    assert "This translation may be out of date" in en.pages["reconnaissance-des-diplomes.md"]
