@@ -273,3 +273,25 @@ def test_contrast_arithmetic_matches_wcag() -> None:
     assert round(contrast_with_white("#767676"), 2) == 4.54  # the lightest grey that passes on white
     darker = darker_until_readable("#7fb3c0")
     assert contrast_with_white(darker) >= 4.5 > contrast_with_white("#7fb3c0")
+
+
+def test_passerelle_reads_french_on_every_page_and_in_every_handout(built: Path) -> None:
+    """Issue 15: the French office's whole handbook is French, its pages' and its handouts' words alike."""
+    site = built / "site" / "passerelle"
+    english = ("Getting ready", "When to use", "Before the interview", "Related pages", "Last reviewed",
+               "This page is not translated")
+    pages = [path for path in site.rglob("index.html") if "search" not in path.parts]
+    assert len(pages) >= 19
+    for page in pages:
+        text = html.unescape(page.read_text(encoding="utf-8"))
+        assert '<html lang="fr"' in text, page
+        for words in english:
+            assert words not in text, f"{page}: {words}"
+    handouts = sorted((site / "handouts").glob("*.pdf"))
+    assert len(handouts) >= 7
+    for pdf in handouts:
+        assert pypdf.PdfReader(pdf).trailer["/Root"]["/Lang"] == "fr", pdf.name
+        text = _text(pdf)
+        for words in english:
+            assert words not in text, f"{pdf.name}: {words}"
+    assert "Quand l’utiliser" in _text(site / "handouts" / "get-ready.pdf")
