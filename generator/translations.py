@@ -280,10 +280,6 @@ class StampsError(Exception):
     """A stamps file cannot be read; the message says what to do."""
 
 
-def stamps_path(content_dir: Path, language: str) -> Path:
-    return translation_root(content_dir, language) / STAMPS_FILE
-
-
 def read_stamps(folder: Path, language: str, command: str | None = None) -> dict[str, dict[str, str]]:
     """Each stamped page's original words, by page id, from the stamps file in ``folder`` (a language's folder
     of translations; empty when nothing was stamped yet)."""
