@@ -301,7 +301,7 @@ def load_file(path: Path) -> tuple[Document | None, list[Problem]]:
     """Read and parse one file, checking size and encoding first. A link (symlink) or anything but a plain file
     is refused: it could lead anywhere on the machine (/etc/passwd, /dev/zero)."""
     if path.is_symlink() or not path.is_file():
-        return None, [_not_plain(path)]
+        return None, [not_plain(path)]
     try:
         size = path.stat().st_size
         with path.open("rb") as file:
@@ -322,7 +322,8 @@ def load_file(path: Path) -> tuple[Document | None, list[Problem]]:
     return load_text(text, path)
 
 
-def _not_plain(path: Path) -> Problem:
+def not_plain(path: Path) -> Problem:
+    """A link (symlink) or special file where a plain file or folder belongs: the handbook does not follow it."""
     what = "a link to another file or folder" if path.is_symlink() else "not a plain file"
     return Problem(path, 0, 0, f"this is {what}, which the handbook does not follow",
                    hint="put the file itself here, not a link to it")
@@ -367,7 +368,7 @@ def load_tree(root: Path) -> LoadedTree:
         if relative.parts[0] == TRANSLATIONS_DIR and len(relative.parts) > 1:
             continue  # translations: read for each language by generator.translations
         if path.is_symlink() or not path.is_file():
-            problems.append(_not_plain(path))
+            problems.append(not_plain(path))
         elif relative.parts[0] == ASSETS_DIR:
             if path.suffix.lower() in ASSET_SUFFIXES:
                 assets.append(path)

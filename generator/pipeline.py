@@ -20,11 +20,11 @@ from .editorial import ReadingCache, review, review_pages
 from .failures import MachineError, from_os_error
 from .handouts import CONTENT_DATE, Press, PressReport, handout_sources, page_urls, print_handouts, set_by_the_build
 from .isolation import isolated
-from .load import load_tree
+from .load import load_tree, not_plain
 from .offices import Office, for_office, layer, load_office
 from .problems import ContentError, Problem, display_path
 from .render import RenderedSite, render
-from .strings import CatalogError, Words, language_problem
+from .strings import CatalogError, Words, language_problem, own_name
 from .translations import (
     BEHIND,
     Translated,
@@ -34,6 +34,7 @@ from .translations import (
     missing_note,
     original_language,
     report,
+    settings_document,
 )
 from .validate import validate
 from .write import staged, write_files
@@ -73,8 +74,7 @@ def generate(content_dir: Path, templates_dir: Path, *, site_url: str | None = N
         raise ContentError(sorted(set(errors))).with_warnings(sorted(set(warnings) - set(errors)))
     alternates: tuple[tuple[str, str, str], ...] = ()
     if len(sites) > 1:
-        words = Words("en", None)
-        alternates = tuple((site.language, words.language_name(site.language), site.path_prefix) for site in sites)
+        alternates = tuple((site.language, own_name(site.language), site.path_prefix) for site in sites)
     notes = tuple(dict.fromkeys(note for site in sites for note in site.notes))
     sites = [dataclasses.replace(site, alternates=alternates, warnings=()) for site in sites]
     main, *others = sites
@@ -86,9 +86,8 @@ def published_languages(base: Any, office: Office | None) -> list[str]:
     (read before it is validated; a wrong value is reported by validation, and English published meanwhile)."""
     if office is not None:
         return office.settings.published
-    settings = next((doc.data for path, doc in base.documents.items()
-                     if path.parent == base.root and path.stem == "handbook" and isinstance(doc.data, dict)), {})
-    listed = settings.get("languages")
+    settings = settings_document(base)
+    listed = settings.data.get("languages") if settings is not None and isinstance(settings.data, dict) else None
     if isinstance(listed, list) and listed and all(isinstance(x, str) for x in listed) and \
             len(set(listed)) == len(listed):
         return [x.strip() for x in listed]
@@ -104,10 +103,11 @@ def _generate_language(base: Any, templates_dir: Path, language: str, prefix: st
     notes: list[str] = []
     hidden: frozenset[str] = frozenset()
     templates = [templates_dir]
+    written: set[str] = set()  # the pages an office writes itself, in this language
     if office is not None:
+        written = office.in_language(language).own_ids(patches=False)
         layered, mine = _office_layer(base, state, office, language)
         tree, hidden = layered.tree, layered.hidden
-        written = office.in_language(language).own_ids(patches=False)  # the office's own pages, in this language
         shown_in = {page_id: shown for page_id, shown in shown_in.items()
                     if page_id not in hidden and page_id not in written}
         shown_in.update(mine)
@@ -122,7 +122,7 @@ def _generate_language(base: Any, templates_dir: Path, language: str, prefix: st
         site_url = site_url.rstrip("/") + "/" + prefix
     scope = (office.slug if office is not None else "base") + (f"-{language}" if prefix else "")
     cache = ReadingCache(cache_dir / f"reading-{scope}.json" if cache_dir else None)
-    where = office.doc if office is not None else _settings_doc(base)
+    where = office.doc if office is not None else settings_document(base)
     language_problems = _language_problems(language, templates_dir, where)
     try:
         if language_problems:
@@ -140,8 +140,7 @@ def _generate_language(base: Any, templates_dir: Path, language: str, prefix: st
     behind = {}
     warnings = [*review(handbook, cache=cache, skip=set(shown_in)), *state.warnings]
     found_pages: list[Any] = []
-    replaced = (office.own_ids(patches=False) | office.in_language(language).own_ids(patches=False)
-                if office is not None else set())
+    replaced = written | (office.own_ids(patches=False) if office is not None else set())
     if language != state.original_language:
         found = report(base, language, state)
         found = dataclasses.replace(found, pages=[page for page in found.pages if page.page_id not in replaced])
@@ -176,11 +175,6 @@ def _generate_language(base: Any, templates_dir: Path, language: str, prefix: st
     return dataclasses.replace(site, warnings=tuple(sorted(warnings)), notes=tuple(notes), path_prefix=prefix)
 
 
-def _settings_doc(base: Any) -> Any:
-    return next((doc for path, doc in base.documents.items() if path.parent == base.root and path.stem == "handbook"),
-                None)
-
-
 def _language_problems(language: str, templates_dir: Path, where: Any) -> list[Problem]:
     """A language the site's words cannot be written in, as a problem on the file that asks for it."""
     said = language_problem(language, templates_dir)
@@ -209,8 +203,7 @@ def _office_layer(base: Any, state: Any, office: Office, language: str) -> tuple
     for folder in (translated_office.content_dir, translated_office.patches_dir):
         linked = linked_folder(folder, office.root)
         if linked is not None:
-            raise ContentError([Problem(linked, 0, 0, "this is a link to another folder, which the handbook does "
-                                        "not follow", hint="put the folder itself here, not a link to it")])
+            raise ContentError([not_plain(linked)])
     layered = layer(state.tree, translated_office)
     mine: dict[str, str] = {}
     if language == main:

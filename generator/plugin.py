@@ -214,7 +214,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 config.markdown_extensions.append(name)
                 config.mdx_configs.setdefault(name, options)
         toc = config.mdx_configs.setdefault("toc", {})
-        if toc.get("permalink") and "permalink_title" not in toc or self.nested or site.others:
+        if toc.get("permalink") and ("permalink_title" not in toc or site.alternates):
             # The title of each heading's link, in the page's language (read aloud by screen readers).
             toc["permalink_title"] = Words.of(self.templates_dir(config), site.language)(PERMALINK_TITLE)
         return config

@@ -226,10 +226,8 @@ def marked_gettext(words: Words) -> Callable[..., Markup]:
     ``_`` looks ``gettext`` up in the page's context, so passing this as ``gettext`` to one page is enough."""
     start, end = Markup(f'<span lang="{escape_attribute(words.language)}">'), Markup("</span>")
 
-    @jinja2.pass_context
-    def gettext(context: jinja2.runtime.Context, text: str, **values: Any) -> Markup:
-        said = Markup(words.catalog.gettext(text) if words.catalog is not None else text)
-        return start + (said % values) + end  # as Jinja's newstyle gettext: values escaped, then filled in
+    def gettext(text: str, **values: Any) -> Markup:
+        return start + (Markup(words(text)) % values) + end  # as Jinja's newstyle gettext: values escaped, filled in
 
     return gettext
 
@@ -373,7 +371,8 @@ def render(handbook: Handbook, templates_dir: Path | list[Path], handouts: tuple
     names += [RESOURCES_TEMPLATE] if settings.office.resources else []
     run = TemplateRuns(env, folders)
     run.load(names)
-    marked = marked_gettext(Words.of(folders[-1], language))
+    words = Words.of(folders[-1], language)
+    marked = marked_gettext(words)
     phases = [(phase, handbook.pages_in_phase(phase.id)) for phase in settings.phases]
     unphased = handbook.pages_in_phase(None)
     shared = {"phases": phases, "unphased": unphased, "channel_label": CHANNEL_LABELS, "handouts": handouts,
@@ -393,7 +392,6 @@ def render(handbook: Handbook, templates_dir: Path | list[Path], handouts: tuple
             behind=handbook.behind.get(page_id),
             **({"gettext": marked} if page_id in handbook.shown_in else {}),
         )
-    words = Words.of(folders[-1], language)
     nav = navigation(phases, unphased, words)
     if settings.office.resources:
         pages[f"{RESOURCES_PAGE}.md"] = run(RESOURCES_TEMPLATE, RESOURCES_PAGE, shared, id=RESOURCES_PAGE,

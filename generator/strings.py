@@ -112,12 +112,12 @@ class Words:
         except (ValueError, LookupError):
             return language
 
-    def language_name(self, language: str) -> str:
-        """A language's own name for itself, as a language menu shows it: "Français", "Español"."""
-        from babel import Locale
 
-        name = Locale.parse(babel_locale(language)).get_display_name(babel_locale(language)) or language
-        return name[:1].upper() + name[1:]
+
+def own_name(language: str) -> str:
+    """A language's own name for itself, as a language menu shows it: "Français", "Español"."""
+    name = Words(language, None).name_of(language)
+    return name[:1].upper() + name[1:]
 
 
 def babel_locale(language: str) -> str:

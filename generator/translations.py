@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from .load import YAML_SUFFIXES, Document, LoadedTree, _not_plain, load_file, load_tree
+from .load import YAML_SUFFIXES, Document, LoadedTree, load_file, load_tree, not_plain
 from .overlays import _change, _Literal, _StampsDumper, flatten
 from .problems import KeyPath, Problem, display_path
 
@@ -192,13 +192,19 @@ class InLanguage:
     warnings: list[Problem] = field(default_factory=list)
 
 
+def settings_document(base: LoadedTree) -> Document | None:
+    """``handbook.yml`` as loaded (not yet validated), or None when it is missing or unreadable."""
+    from .validate import site_file
+
+    path = site_file(base.documents, base.root, SETTINGS_ID)
+    return base.documents[path] if path is not None else None
+
+
 def original_language(base: LoadedTree) -> str:
     """The language the base content is written in, as ``handbook.yml`` says (before it is validated)."""
-    for path, doc in base.documents.items():
-        if path.parent == base.root and path.stem == SETTINGS_ID and isinstance(doc.data, dict):
-            language = doc.data.get("language")
-            return language if isinstance(language, str) and language.strip() else "en"
-    return "en"
+    settings = settings_document(base)
+    language = settings.data.get("language") if settings is not None and isinstance(settings.data, dict) else None
+    return language if isinstance(language, str) and language.strip() else "en"
 
 
 def load_translations(content_dir: Path, language: str) -> LoadedTree:
@@ -206,7 +212,7 @@ def load_translations(content_dir: Path, language: str) -> LoadedTree:
     root = translation_root(content_dir, language)
     linked = linked_folder(root, content_dir)
     if linked is not None:
-        return LoadedTree(root, {}, [], [], [_not_plain(linked)])
+        return LoadedTree(root, {}, [], [], [not_plain(linked)])
     tree = load_tree(root) if root.is_dir() else LoadedTree(root, {}, [], [], [])
     stamps = root / STAMPS_FILE
     tree.documents.pop(stamps, None)
@@ -240,7 +246,6 @@ def in_language(base: LoadedTree, language: str) -> InLanguage:
     loaded = load_translations(base.root, language)
     problems = list(base.problems) + loaded.problems
     documents = dict(base.documents)
-    paths = {doc.file.stem: path for path, doc in base.documents.items()}
     translations: dict[str, Document] = {}
     warnings: list[Problem] = []
     seen: dict[str, Path] = {}
@@ -266,7 +271,7 @@ def in_language(base: LoadedTree, language: str) -> InLanguage:
             continue  # its problem is reported
         original_doc = originals[page_id]
         translations[page_id] = doc
-        documents[paths[page_id]] = merged(original_doc, doc, page_id)
+        documents[original_doc.file] = merged(original_doc, doc, page_id)
         warnings.extend(structure_problems(original_doc, doc, page_id, base.root.parent))
     shown_in = {page_id: original for page_id in sorted(page_ids) if page_id not in translations}
     tree = LoadedTree(base.root, documents, list(base.yaml_files), list(base.assets), problems)

@@ -204,12 +204,14 @@ def _rel(path: Path, root: Path) -> str:
     return (Path(root.name) / path.relative_to(root)).as_posix() if path.is_relative_to(root) else str(path)
 
 
+def site_file(documents: dict[Path, Document], root: Path, stem: str) -> Path | None:
+    """Where a site-wide file (``handbook.yml``, ``sources.yml``) is among the loaded documents, if it is."""
+    return next((path for path in (root / f"{stem}.yml", root / f"{stem}.yaml") if path in documents), None)
+
+
 def _take_site_file(documents: dict[Path, Document], root: Path, stem: str) -> Document | None:
-    for suffix in (".yml", ".yaml"):
-        doc = documents.pop(root / f"{stem}{suffix}", None)
-        if doc is not None:
-            return doc
-    return None
+    path = site_file(documents, root, stem)
+    return documents.pop(path) if path is not None else None
 
 
 def _check_page(doc: Document, problems: list[Problem]) -> AnyPage | None:
