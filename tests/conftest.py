@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -69,6 +70,32 @@ def run(*args: str | Path, cwd: Path, timeout: float = 120) -> subprocess.Comple
     env.pop("SOURCE_DATE_EPOCH", None)  # a build sets it in its own process; tests that want one pass it
     return subprocess.run([str(a) for a in args], cwd=cwd, capture_output=True, text=True, timeout=timeout,
                           env=env, check=False)
+
+
+def working_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, languages: bool = False) -> Path:
+    """A copy of the handbook with its offices (see :func:`copy_handbook`), made the current folder, for tests
+    that run the command in this process (:func:`invoke`); dates come from the content, as in a user's build."""
+    root = copy_handbook(tmp_path / "handbook", offices=True, languages=languages)
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    return root
+
+
+def invoke(*args: str) -> Any:
+    """Run the ``handbook`` command in this process (click's runner), in the current folder: quicker than
+    :func:`handbook` where a test runs it many times."""
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the first ``old`` in the file with ``new``; fail if it is not there (the test would prove nothing)."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def handbook(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -8,29 +8,17 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
 from generator.cli import main
 
-from .conftest import copy_handbook
+from .conftest import edit, working_copy
+from .conftest import invoke as handbook
 
 
 @pytest.fixture
 def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = copy_handbook(tmp_path / "handbook", offices=True)
-    monkeypatch.chdir(root)
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    return root
-
-
-def handbook(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return working_copy(tmp_path, monkeypatch)
 
 
 def test_the_example_offices_are_up_to_date(root: Path) -> None:
