@@ -26,7 +26,8 @@ from .problems import KeyPath, Problem
 from .validate import Handbook, PageEntry
 
 # Fields that hold ids, dates, numbers or choices rather than text a reader reads.
-NOT_PROSE = {"kind", "phase", "related", "sources", "reviewed", "order", "channel", "contents", "lines", "name"}
+NOT_PROSE = {"kind", "phase", "related", "sources", "reviewed", "order", "channel", "contents", "lines", "name",
+             "answer", "audiences", "source", "id"}
 
 # What one printed line holds, beside its tick box, in the handout's 11 pt type (issue: printable handouts):
 # the page width less 0.75 in margins and the box, over an average character width of half an em.

@@ -144,6 +144,8 @@ def standalone_config(config_file: Path, site: RenderedSite, site_dir: str = "si
         config["plugins"] = plugins
     config["extra_css"] = [*config.get("extra_css", []), *(s for s in site.extra_css
                                                            if s not in config.get("extra_css", []))]
+    scripts = list(config.get("extra_javascript") or [])
+    config["extra_javascript"] = [*scripts, *(s for s in site.extra_javascript if s not in scripts)]
     extensions = list(config.get("markdown_extensions") or [])
     named = {next(iter(e)) if isinstance(e, dict) else e for e in extensions}
     for name, options in MARKDOWN_EXTENSIONS.items():

@@ -33,6 +33,7 @@ import markdown
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
+from .audiences import labeller
 from .editorial import FONT_PT, MARGIN_PT, TICK_BOX_PT
 from .failures import MachineError, missing_pango
 from .isolation import limit_memory
@@ -42,6 +43,7 @@ from .render import (
     CHANNEL_LABELS,
     PACKAGE_ASSETS,
     TemplateRuns,
+    cited_by,
     contact_lines,
     day_epoch,
     make_environment,
@@ -223,6 +225,8 @@ def handout_sources(handbook: Handbook, templates_dir: Path | list[Path], url: C
         "channel_label": CHANNEL_LABELS,
         "shown_in": None,
         "behind": None,
+        "audience_label": labeller(handbook, words),
+        "cited": {source_id: source.title for source_id, source in handbook.sources.items()},
     }
     printable = handbook.printable
     run = TemplateRuns(env, folders)
@@ -230,7 +234,7 @@ def handout_sources(handbook: Handbook, templates_dir: Path | list[Path], url: C
     handouts: dict[str, Handout] = {}
     for entry in printable:
         html = run(PAGE_TEMPLATE, entry.id, shared, id=entry.id, page=entry.page, url=url(entry.id),
-                   sources=[handbook.sources[source] for source in entry.page.sources],
+                   sources=[handbook.sources[source] for source in cited_by(entry.page)],
                    shown_in=handbook.shown_in.get(entry.id), behind=handbook.behind.get(entry.id),
                    **({"gettext": marked_gettext(words)} if entry.id in handbook.shown_in else {}))
         if html is None:

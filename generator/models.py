@@ -76,6 +76,22 @@ class Phase(Model):
     """One sentence under the phase's heading on the home page."""
 
 
+AudienceId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+
+
+class Audience(Model):
+    """A group of readers some guidance is for, such as students graduating this year."""
+
+    id: AudienceId
+    """Short name that pages, sections and items use in their `audiences` field, such as `graduates`."""
+    title: Text
+    """Who they are, as a reader would say it, such as `Students graduating this year`. Shown beside guidance
+    that is for them only."""
+
+
+Audiences = Annotated[list[AudienceId], Field(json_schema_extra={"uniqueItems": True})]
+
+
 class Editorial(Model):
     """Limits for the editorial warnings of `handbook check` (errors with `--strict`)."""
 
@@ -197,6 +213,9 @@ class OfficeFile(Model):
     """Paper size of the PDF handouts: `letter` (US) or `a4`."""
     hide: list[PageId] = []
     """Ids of base pages this office does not publish. Links to them are removed."""
+    audiences: Audiences = []
+    """The audiences this office serves (ids from `audiences` in `handbook.yml`). Pages, sections and items meant
+    only for other audiences are left out of its site and handouts. Leave it out to serve every audience."""
     resources: list[Resource] = []
     """Local services, listed on a "Local resources" page."""
 
@@ -238,6 +257,9 @@ class HandbookSettings(Model):
     packet: list[PageId] = []
     """Ids of printable pages to bind, in this order, into the workshop packet (`handouts/packet.pdf`)
     behind a cover page. Leave it out for no packet."""
+    audiences: list[Audience] = []
+    """The groups of readers some guidance is for only (students graduating this year, people new to the
+    country). Pages, sections and items name them in their own `audiences`; an office lists the ones it serves."""
     editorial: Editorial = Editorial()
     """Limits for the editorial warnings (review age, reading grade, sentence length)."""
 
@@ -245,6 +267,9 @@ class HandbookSettings(Model):
     def _languages(self) -> HandbookSettings:
         if len(set(self.languages)) != len(self.languages):
             raise PydanticCustomError("handbook_languages", "`languages` lists a language twice")
+        ids = [audience.id for audience in self.audiences]
+        if len(set(ids)) != len(ids):
+            raise PydanticCustomError("handbook_audiences", "`audiences` lists an audience id twice")
         return self
 
     @property
@@ -296,6 +321,27 @@ class PageBase(Model):
     """When the page was last checked for accuracy, YYYY-MM-DD."""
     order: StrictInt | None = None
     """Position within its phase: lower numbers come first. Pages without one follow, by title."""
+    audiences: Audiences = []
+    """Only for these audiences (ids from `handbook.yml`): an office that serves none of them leaves the page out.
+    Leave it out for a page meant for everyone."""
+
+
+class Quote(Model):
+    """Words someone said or wrote, shown as a quotation with who said them."""
+
+    text: Text
+    """The quotation itself, without quotation marks."""
+    by: Text | None = None
+    """Who said or wrote it, such as `Maria Lopez, recruiter`."""
+    source: SourceId | None = None
+    """Where it comes from: an id from `sources.yml`. It is cited with the quotation and in the page's sources."""
+
+    @model_validator(mode="after")
+    def _attributed(self) -> Quote:
+        if self.by is None and self.source is None:
+            raise PydanticCustomError("handbook_quote", "a quotation needs `by` (who said it), `source` (where it "
+                                      "comes from), or both")
+        return self
 
 
 class GuideSection(Model):
@@ -305,10 +351,16 @@ class GuideSection(Model):
     """The section's heading."""
     why: Markdown
     """Why this matters, in a few sentences."""
+    quotes: list[Quote] = []
+    """Quotations that bear on this section, shown after `why`."""
     how: list[Text] = []
     """Steps to take, in order."""
+    how_in_order: StrictBool = True
+    """If false, the `how` list is shown with bullets rather than numbers: ways to go about it, in no order."""
     pitfalls: list[Text] = []
     """Common mistakes to avoid."""
+    audiences: Audiences = []
+    """Only for these audiences (ids from `handbook.yml`); leave it out when it is for everyone."""
 
 
 class Guide(PageBase):
@@ -317,6 +369,8 @@ class Guide(PageBase):
     kind: Literal["guide"]
     intro: Markdown | None = None
     """Opening paragraphs, before the sections."""
+    quotes: list[Quote] = []
+    """Quotations shown after the opening paragraphs."""
     key_points: list[Text] = []
     """The page's main ideas in a few words each, shown in an "In short" box at the top."""
     sections: Annotated[list[GuideSection], Field(min_length=1)]
@@ -326,21 +380,132 @@ class Guide(PageBase):
 
 
 class ChecklistItem(Model):
-    """One thing to tick off."""
+    """One thing to tick off, or a reminder."""
 
     text: Text
     """What to check, as a short question or instruction."""
     note: Text | None = None
     """An optional line of explanation under the item."""
+    reminder: StrictBool = False
+    """If true, the item is a reminder to keep in mind, shown without a tick box."""
+    audiences: Audiences = []
+    """Only for these audiences (ids from `handbook.yml`); leave it out when it is for everyone."""
+
+
+ANSWERS = ("lines", "line", "number", "date", "yes-no", "rating")
+"""The kinds of answer a reader can give, on screen and in the PDF."""
+AnswerKind = Literal["lines", "line", "number", "date", "yes-no", "rating"]
+ONLY_FOR = {"lines": "lines", "scale": "rating", "low": "rating", "high": "rating"}
+"""Answer settings that only one kind of answer has."""
+
+
+def _answer_settings_fit(model: Any) -> Any:
+    for name, kind in ONLY_FOR.items():
+        if name in model.model_fields_set and model.answer != kind:
+            raise PydanticCustomError("handbook_answer", "`{name}` is only for `answer: {kind}`, and this answer "
+                                      "is `{answer}`: remove `{name}`, or set `answer: {kind}`",
+                                      {"name": name, "kind": kind, "answer": model.answer})
+    return model
+
+
+Scale = Annotated[StrictInt, Field(ge=2, le=10)]
 
 
 class WriteIn(Model):
-    """A question to answer in writing, with lines to write on when printed."""
+    """A question to answer: in writing, or with a number, a date, yes or no, or a rating."""
 
     prompt: Text
     """The question to answer."""
+    answer: AnswerKind = "lines"
+    """The kind of answer: `lines` (a few lines of writing), `line` (one line), `number`, `date`, `yes-no`, or
+    `rating` (a scale from 1 to `scale`)."""
     lines: Annotated[StrictInt, Field(ge=1, le=12)] = 3
-    """How many lines to leave for the answer on paper (1 to 12)."""
+    """For `answer: lines`: how many lines to leave for the answer on paper (1 to 12)."""
+    scale: Scale = 5
+    """For `answer: rating`: the highest rating (2 to 10); ratings go from 1 to this."""
+    low: Text | None = None
+    """For `answer: rating`: what the lowest rating means, such as `Not at all`."""
+    high: Text | None = None
+    """For `answer: rating`: what the highest rating means, such as `Very much`."""
+    audiences: Audiences = []
+    """Only for these audiences (ids from `handbook.yml`); leave it out when it is for everyone."""
+
+    _fits = model_validator(mode="after")(_answer_settings_fit)
+
+
+class WorksheetColumn(Model):
+    """One answer every row of a worksheet asks for."""
+
+    heading: Text
+    """The column's heading, such as `How well this offer does`."""
+    answer: Literal["rating", "number", "yes-no", "line", "date"] = "rating"
+    """The kind of answer: `rating` (1 to `scale`), `number`, `yes-no`, `line` (a few words) or `date`."""
+    scale: Scale = 5
+    """For `answer: rating`: the highest rating (2 to 10); ratings go from 1 to this."""
+    low: Text | None = None
+    """For `answer: rating`: what the lowest rating means, such as `Poorly`."""
+    high: Text | None = None
+    """For `answer: rating`: what the highest rating means, such as `Very well`."""
+
+    _fits = model_validator(mode="after")(_answer_settings_fit)
+
+    @property
+    def counts(self) -> bool:
+        """Whether the column holds numbers that the total adds up."""
+        return self.answer in ("rating", "number")
+
+
+class WorksheetRow(Model):
+    """One thing a worksheet asks about."""
+
+    text: Text
+    """What to weigh up, such as `Pay`."""
+    note: Text | None = None
+    """An optional line of explanation under it."""
+    weight: Annotated[StrictInt, Field(ge=1, le=10)] | None = None
+    """How much this row counts toward the total (1 to 10), when the handbook sets the weights."""
+    audiences: Audiences = []
+    """Only for these audiences (ids from `handbook.yml`); leave it out when it is for everyone."""
+
+
+class WeightColumn(Model):
+    """A column in which the reader says how much each row matters to them."""
+
+    heading: Text
+    """The column's heading, such as `How much it matters to me`."""
+    scale: Annotated[StrictInt, Field(ge=2, le=10)] = 3
+    """The highest weight (2 to 10); weights go from 1 to this."""
+
+
+class Worksheet(Model):
+    """Rows that each ask for the same answers, like a scorecard, with a total if it adds up."""
+
+    rows: Annotated[list[WorksheetRow], Field(min_length=1)]
+    """The things to weigh up, one per row."""
+    columns: Annotated[list[WorksheetColumn], Field(min_length=1, max_length=4)]
+    """The answers each row asks for (1 to 4 columns)."""
+    weigh: WeightColumn | None = None
+    """A first column where the reader weighs each row. Each answer then counts its weight times."""
+    total: Text | None = None
+    """The label of a last row adding up each `rating` or `number` column, such as `Total score`."""
+
+    @model_validator(mode="after")
+    def _adds_up(self) -> Worksheet:
+        fixed = any(row.weight is not None for row in self.rows)
+        if fixed and self.weigh is not None:
+            raise PydanticCustomError("handbook_worksheet", "a worksheet has either `weight` on its rows (set by "
+                                      "the handbook) or `weigh` (set by the reader), not both")
+        if (fixed or self.weigh is not None) and self.total is None:
+            raise PydanticCustomError("handbook_worksheet", "weights only count toward a total: add `total` (the "
+                                      "total row's label), or remove the weights")
+        if self.total is not None and not any(column.counts for column in self.columns):
+            raise PydanticCustomError("handbook_worksheet", "`total` adds up `rating` and `number` columns, and "
+                                      "this worksheet has none")
+        return self
+
+    @property
+    def weighted(self) -> bool:
+        return self.weigh is not None or any(row.weight is not None for row in self.rows)
 
 
 class ChecklistGroup(Model):
@@ -349,14 +514,19 @@ class ChecklistGroup(Model):
     title: Text
     """The group's heading."""
     items: list[ChecklistItem] = []
-    """Things to tick off."""
+    """Things to tick off, and reminders."""
     write_in: list[WriteIn] = []
-    """Questions to answer in writing."""
+    """Questions to answer."""
+    worksheet: Worksheet | None = None
+    """A table of rows to answer, such as a scorecard, after the questions."""
+    audiences: Audiences = []
+    """Only for these audiences (ids from `handbook.yml`); leave it out when it is for everyone."""
 
     @model_validator(mode="after")
     def _not_empty(self) -> ChecklistGroup:
-        if not (self.items or self.write_in):
-            raise PydanticCustomError("handbook_group", "a group needs at least one entry under items or write_in")
+        if not (self.items or self.write_in or self.worksheet):
+            raise PydanticCustomError("handbook_group", "a group needs at least one entry under items or "
+                                      "write_in, or a worksheet")
         return self
 
 
@@ -391,6 +561,10 @@ class RecoveryStep(Model):
     """When to do it, such as "Today" or "Next week"."""
     actions: Annotated[list[Text], Field(min_length=1)]
     """What to do then."""
+    write_in: list[WriteIn] = []
+    """Questions for the reader's own plan at this point, such as `What I will do this week`."""
+    audiences: Audiences = []
+    """Only for these audiences (ids from `handbook.yml`); leave it out when it is for everyone."""
 
 
 class Recovery(PageBase):
@@ -407,6 +581,8 @@ class Recovery(PageBase):
     """Steps to take, over time."""
     support: Markdown | None = None
     """Where to find help, such as the career office."""
+    printable: StrictBool = False
+    """If true, the steps also become a printable plan (`handouts/<id>.pdf`), with room to write in."""
 
 
 class Placeholder(Model):
@@ -418,24 +594,57 @@ class Placeholder(Model):
     """What to put there."""
 
 
+Channel = Literal["email", "letter", "card", "phone", "in person", "text message"]
+
+
+class ScriptVariant(Model):
+    """Another version of the message: for another way of sending it, or another situation."""
+
+    title: Text
+    """The version's name, on its tab: `Card`, or `If you are still interested`."""
+    channel: Channel | None = None
+    """How this version is delivered, when not as the main message: email, letter, card, phone, in person or
+    text message."""
+    subject: Text | None = None
+    """The email's subject line."""
+    message: Markdown
+    """The message; every line break is kept. Write the parts to fill in as [Placeholder]."""
+    audiences: Audiences = []
+    """Only for these audiences (ids from `handbook.yml`); leave it out when it is for everyone."""
+
+
 class Script(PageBase):
     """A message to send or say, with parts to fill in written as [Placeholder]."""
 
     kind: Literal["script"]
     when: Markdown
     """When to send or say it."""
-    channel: Literal["email", "letter", "phone", "in person", "text message"]
-    """How it is delivered: email, letter, phone, in person or text message."""
+    channel: Channel
+    """How it is delivered: email, letter, card, phone, in person or text message."""
     subject: Text | None = None
     """The email's subject line."""
     message: Markdown
     """The message itself; every line break is kept, as in a letter. Write the parts to fill in as [Placeholder]."""
+    label: Text | None = None
+    """The name of the message on its tab when there are `variants` (the channel's name if left out)."""
+    variants: list[ScriptVariant] = []
+    """Other versions of the message (a card, a phone call; or "still interested" and "withdrawing"), shown as
+    tabs beside the main one and one after another in the handout."""
     placeholders: list[Placeholder] = []
-    """Explains each [Placeholder] that the message uses."""
+    """Explains each [Placeholder] that the message and its variants use."""
     tips: list[Text] = []
     """Advice on adapting and sending the message."""
     printable: StrictBool = False
     """If true, the script also becomes a PDF handout (`handouts/<id>.pdf`)."""
+    draft_lines: Annotated[StrictInt, Field(ge=0, le=20)] = 6
+    """In the handout, how many lines to leave under each version for the reader's own draft (0 for none)."""
+
+    @property
+    def versions(self) -> list[ScriptVariant]:
+        """The message and its variants, each with its channel (a title of None: the channel's name)."""
+        main = ScriptVariant.model_construct(title=self.label, channel=self.channel, subject=self.subject,
+                                             message=self.message, audiences=[])
+        return [main, *(v.model_copy(update={"channel": v.channel or self.channel}) for v in self.variants)]
 
 
 class Page(PageBase):
@@ -446,6 +655,8 @@ class Page(PageBase):
     """Optional for plain pages: without a phase, the page is listed after the phases."""
     body: Markdown
     """The page's text, in Markdown."""
+    quotes: list[Quote] = []
+    """Quotations shown after the text."""
     contents: StrictBool = False
     """If true, the page ends with the whole handbook listed by phase (used on the home page)."""
 

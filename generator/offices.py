@@ -21,9 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .audiences import declared, unknown_audiences
 from .load import YAML_SUFFIXES, Document, LoadedTree, load_file, load_tree
 from .models import ID_PATTERN, OfficeFile
-from .problems import ContentError, KeyPath, Problem
+from .problems import ContentError, KeyPath, Problem, display_path
 
 OFFICE_FILE = "office.yml"
 LOGO_SUFFIXES = (".svg", ".png")
@@ -350,6 +351,11 @@ def layer(base: LoadedTree, office: Office) -> Layered:
                                                "remove one of the two"))
         else:
             hidden.add(page_id)
+
+    settings_doc = documents.get("handbook", (None, None))[1]
+    if settings_doc is not None:
+        known = declared(settings_doc.data)
+        problems.extend(unknown_audiences(office.doc, known, display_path(settings_doc.file, base.root.parent)))
 
     if office.patches_dir.is_dir():
         for path in sorted(office.patches_dir.rglob("*")):

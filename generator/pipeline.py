@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .audiences import for_audiences
 from .editorial import ReadingCache, review, review_pages
 from .failures import MachineError, from_os_error
 from .handouts import CONTENT_DATE, Press, PressReport, handout_sources, page_urls, print_handouts, set_by_the_build
@@ -137,6 +138,7 @@ def _generate_language(base: Any, templates_dir: Path, language: str, prefix: st
         handbook = for_office(handbook, office, layered.asset_dirs, language)
     else:
         handbook = dataclasses.replace(handbook, settings=handbook.settings.model_copy(update={"language": language}))
+    handbook = for_audiences(handbook, office.settings.audiences if office is not None else [])
     behind = {}
     warnings = [*review(handbook, cache=cache, skip=set(shown_in)), *state.warnings]
     found_pages: list[Any] = []
@@ -167,7 +169,7 @@ def _generate_language(base: Any, templates_dir: Path, language: str, prefix: st
         notes = [*drift_notes, *notes]
     handbook = dataclasses.replace(handbook, shown_in=shown_in, behind=behind,
                                    original_language=state.original_language)
-    url = page_urls(site_url, use_directory_urls, hidden)
+    url = page_urls(site_url, use_directory_urls, handbook.hidden)
     try:
         site = render_all(handbook, templates, url, office, cache_dir, handouts=handouts)
     except ContentError as error:

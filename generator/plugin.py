@@ -208,6 +208,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         for stylesheet in site.extra_css:
             if stylesheet not in config.extra_css:
                 config.extra_css.append(stylesheet)
+        for script in site.extra_javascript:
+            if script not in [str(s) for s in config.extra_javascript]:
+                config.extra_javascript.append(script)
         for name, options in MARKDOWN_EXTENSIONS.items():
             if name not in config.markdown_extensions:
                 log.debug("Enabling the Markdown extension %s, which the handbook's pages need", name)

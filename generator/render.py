@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from .audiences import labeller
 from .isolation import rendering
 from .models import Phase, Source
 from .problems import ContentError, Problem
@@ -33,6 +34,8 @@ NAV_KIND_LABELS = {"guide": N_("Guides"), "checklist": N_("Checklists"), "recove
 # Our stylesheet, shipped in the package and added to every build.
 PACKAGE_ASSETS = Path(__file__).parent / "assets"
 STYLESHEET = "assets/stylesheets/handbook.css"
+ANSWERS_SCRIPT = "assets/javascripts/answers.js"
+"""Keeps the reader's answers in their own browser, and adds up worksheets (no request is ever made)."""
 OFFICE_STYLESHEET = "assets/stylesheets/office.css"
 # The page an office's local resources get, and its template.
 RESOURCES_PAGE = "local-resources"
@@ -44,6 +47,7 @@ ACCESSIBILITY_TEMPLATE = "accessibility.md.j2"
 CHANNEL_LABELS = {
     "email": N_("Email"),
     "letter": N_("Letter"),
+    "card": N_("Card"),
     "phone": N_("What to say on the phone"),
     "in person": N_("What to say in person"),
     "text message": N_("Text message"),
@@ -51,6 +55,18 @@ CHANNEL_LABELS = {
 
 human_date = Words("en", None).date
 """``November 1, 2026``: the same on every machine, whatever its locale."""
+
+
+def cited_by(page: Any) -> list[str]:
+    """The ids of the sources a page cites: its ``sources``, then those of its quotations not among them."""
+    quoted = [quote.source for quotes in _quotes_of(page) for quote in quotes if quote.source]
+    return list(dict.fromkeys([*page.sources, *quoted]))
+
+
+def _quotes_of(page: Any) -> Iterator[list[Any]]:
+    yield getattr(page, "quotes", [])
+    for section in getattr(page, "sections", []):
+        yield section.quotes
 
 
 def highlight_placeholders(text: str) -> str:
@@ -96,6 +112,7 @@ class RenderedSite:
     site_description: str
     language: str
     extra_css: list[str] = field(default_factory=lambda: [STYLESHEET])
+    extra_javascript: list[str] = field(default_factory=lambda: [ANSWERS_SCRIPT])
     warnings: tuple[Problem, ...] = ()
     """Editorial warnings about the content (see :mod:`generator.editorial`)."""
     handouts: tuple[Any, ...] = ()
@@ -377,7 +394,8 @@ def render(handbook: Handbook, templates_dir: Path | list[Path], handouts: tuple
     unphased = handbook.pages_in_phase(None)
     shared = {"phases": phases, "unphased": unphased, "channel_label": CHANNEL_LABELS, "handouts": handouts,
               "office": settings.office, "contact_lines": contact_lines(settings.office.contact),
-              "shown_in": None, "behind": None}
+              "shown_in": None, "behind": None, "audience_label": labeller(handbook, words),
+              "cited": {source_id: source.title for source_id, source in handbook.sources.items()}}
     pages: dict[str, str | None] = {}
     for page_id, entry in handbook.pages.items():
         pages[f"{page_id}.md"] = run(
@@ -385,7 +403,7 @@ def render(handbook: Handbook, templates_dir: Path | list[Path], handouts: tuple
             id=page_id,
             page=entry.page,
             related=[handbook.pages[other] for other in entry.page.related],
-            sources=[handbook.sources[source] for source in entry.page.sources],
+            sources=[handbook.sources[source] for source in cited_by(entry.page)],
             handout=handout_of.get(page_id),
             url=url(page_id),
             shown_in=handbook.shown_in.get(page_id),
@@ -408,6 +426,7 @@ def render(handbook: Handbook, templates_dir: Path | list[Path], handouts: tuple
         folder = next(d for d in asset_dirs if path.is_relative_to(d))
         static[f"assets/{path.relative_to(folder).as_posix()}"] = path
     static[STYLESHEET] = PACKAGE_ASSETS / "handbook.css"
+    static[ANSWERS_SCRIPT] = PACKAGE_ASSETS / "javascripts" / "answers.js"
     site_name, theme, generated, extra_css = settings.title, {}, {}, [STYLESHEET]
     site_url = None
     if office is not None:

@@ -319,16 +319,24 @@ def safe_front_matter(markdown: str) -> str:
 # What the handbook's templates and Markdown extensions make, and nothing else: no scripts, frames, forms that
 # send, event handlers or styles beyond the two properties the templates set.
 _TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em", "figcaption",
-    "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "input", "ins", "kbd", "label", "li", "mark",
-    "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td",
-    "tfoot", "th", "thead", "time", "tr", "u", "ul",
+    "a", "abbr", "b", "blockquote", "br", "button", "cite", "code", "dd", "del", "details", "div", "dl", "dt",
+    "em", "fieldset", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "input", "ins",
+    "kbd", "label", "legend", "li", "mark", "ol", "option", "output", "p", "pre", "q", "s", "select", "small",
+    "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "textarea", "tfoot", "th", "thead", "time",
+    "tr", "u", "ul",
 }
 _ATTRIBUTES = {
-    "*": {"class", "id", "title", "lang", "dir", "role", "style"},
+    "*": {"class", "id", "title", "lang", "dir", "role", "style", "hidden", "tabindex"},
     "a": {"href", "hreflang", "download"},
     "img": {"src", "alt", "width", "height", "loading"},
-    "input": {"type", "name", "checked", "disabled", "value", "aria-label"},
+    # The reader's answers (see templates/_answers.md.j2): controls in no <form>, so nothing can be sent.
+    "input": {"type", "name", "checked", "disabled", "value", "aria-label", "inputmode", "step", "min", "max",
+              "autocomplete"},
+    "textarea": {"name", "rows", "autocomplete"},
+    "select": {"name"},
+    "option": {"value", "selected"},
+    "output": {"for", "name"},
+    "button": {"type"},
     "label": {"for"},
     "time": {"datetime"},
     "ol": {"start", "type"},

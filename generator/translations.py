@@ -34,11 +34,15 @@ I18N_DIR = "i18n"
 STAMPS_FILE = "translation-stamps.yml"
 SETTINGS_ID = "handbook"
 SOURCES_ID = "sources"
-KEPT_FROM_PAGE = ("kind", "phase", "related", "sources", "order", "channel", "printable", "pages", "contents")
+KEPT_FROM_PAGE = ("kind", "phase", "related", "sources", "order", "channel", "printable", "pages", "contents",
+                  "audiences", "draft_lines")
 """A page's fields that are not words: always the original's."""
+KEPT_INSIDE = ("answer", "lines", "scale", "weight", "audiences", "reminder", "how_in_order", "channel", "source")
+"""Fields inside a page's entries (an item, a question, a worksheet row) that are not words: always the
+original's, entry by entry, so a translation need not repeat them."""
 KEPT_FROM_SETTINGS = ("language", "languages", "paper", "packet", "editorial")
 """``handbook.yml``'s settings that are not words: always the original's."""
-NOT_WORDS = {"id", "lines", "url", "email", "phone", "booking_url", "site_url", "logo", "published", "reviewed"}
+NOT_WORDS = {"id", "url", "email", "phone", "booking_url", "site_url", "logo", "published", "reviewed", *KEPT_INSIDE}
 """Fields anywhere in a file that hold no words to translate (ids, numbers, addresses, dates)."""
 STAMPS_HEADER = """\
 # Written by the handbook generator (handbook translations stamp {language}): the words of each original page
@@ -102,7 +106,10 @@ def merged(original: Document, translation: Document, page_id: str) -> Document:
     data = {key: value for key, value in translation.data.items() if key not in kept_fields(page_id)}
     for key in kept:
         data[key] = original.data[key]
-    ordered = {key: data[key] for key in [*original.data, *translation.data] if key in data}
+    if page_id == SETTINGS_ID:  # a setting the translation lacks (audiences added since) is the original's
+        data.update((key, value) for key, value in original.data.items() if key not in data)
+    ordered = {key: _kept_inside(original.data.get(key), data[key]) if key not in kept else data[key]
+               for key in [*original.data, *translation.data] if key in data}
 
     def positions(mine: dict, theirs: dict) -> dict:
         return {**{p: s for p, s in mine.items() if not p or p[0] not in kept},
@@ -111,6 +118,18 @@ def merged(original: Document, translation: Document, page_id: str) -> Document:
     return TranslatedDocument(translation.file, ordered, positions(translation.values, original.values),
                               positions(translation.keys, original.keys), positions(translation.raw, original.raw),
                               original=original.file, from_original=tuple(kept))
+
+
+def _kept_inside(original: Any, translation: Any) -> Any:
+    """The translation's entries with their :data:`KEPT_INSIDE` fields taken from the original's entries."""
+    if isinstance(original, dict) and isinstance(translation, dict):
+        data = {key: value for key, value in translation.items() if key not in KEPT_INSIDE}
+        data.update((key, value) for key, value in original.items() if key in KEPT_INSIDE)
+        return {key: _kept_inside(original.get(key), data[key]) if key not in KEPT_INSIDE else data[key]
+                for key in [*original, *translation] if key in data}
+    if isinstance(original, list) and isinstance(translation, list):
+        return [_kept_inside(a, b) for a, b in zip(original, translation, strict=False)] + translation[len(original):]
+    return translation
 
 
 def structure_problems(original: Document, translation: Document, page_id: str, root: Path) -> list[Problem]:
@@ -122,7 +141,7 @@ def structure_problems(original: Document, translation: Document, page_id: str, 
     def walk(a: Any, b: Any, path: KeyPath) -> None:
         if isinstance(a, dict) and isinstance(b, dict):
             for key in [*a, *(k for k in b if k not in a)]:
-                if not path and key in (*kept_fields(page_id), "reviewed"):
+                if not path and key in (*kept_fields(page_id), "reviewed") or path and key in KEPT_INSIDE:
                     continue
                 here = (*path, key)
                 if key not in b:

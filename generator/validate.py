@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel, RootModel, ValidationError
 
+from .audiences import unknown_audiences
 from .load import Document, LoadedTree
 from .models import (
     EMAIL_PATTERN,
@@ -80,6 +81,8 @@ class Handbook:
     """Translated pages whose original changed since, by id: the original's date (None when unknown)."""
     original_language: str = "en"
     """The language the base content (and its sources) is written in."""
+    served: frozenset[str] | None = None
+    """The audiences the site is for (see :mod:`generator.audiences`); None: every reader."""
 
     @property
     def printable(self) -> list[PageEntry]:
@@ -169,7 +172,7 @@ def validate(tree: LoadedTree, hidden: frozenset[str] = frozenset()) -> Handbook
 
 
 def is_printable(page: AnyPage) -> bool:
-    """Checklists always become handouts; guides and scripts when they say `printable: true`."""
+    """Checklists always become handouts; guides, scripts and recovery plans when they say `printable: true`."""
     return isinstance(page, Checklist) or bool(getattr(page, "printable", False))
 
 
@@ -516,26 +519,51 @@ def _cross_check(
                 problems.append(doc.problem(("sources", i), f'"{source}" is listed twice', "remove this line"))
             seen.add(source)
         problems.extend(_check_page_links(doc, known_ids))
+        if settings is not None:
+            problems.extend(unknown_audiences(doc, [audience.id for audience in settings.audiences]))
+        for path, source in _quoted_sources(doc.data):
+            if source not in sources:
+                problems.append(doc.problem(path, f'no source has the id "{source}" in sources.yml',
+                                            _did_you_mean(source, sources, "add the source to sources.yml first")))
         entry = pages.get(page_id)
         if entry is not None and isinstance(entry.page, Script):
             problems.extend(_check_placeholders(entry.page, doc))
     return problems
 
 
+def _quoted_sources(data: Any, path: KeyPath = ()) -> Iterable[tuple[KeyPath, str]]:
+    """The source ids of a page's quotations, wherever they are."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key == "quotes" and isinstance(value, list):
+                for i, quote in enumerate(value):
+                    if isinstance(quote, dict) and isinstance(quote.get("source"), str):
+                        yield (*path, key, i, "source"), quote["source"]
+            else:
+                yield from _quoted_sources(value, (*path, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _quoted_sources(value, (*path, i))
+
+
 def _check_placeholders(script: Script, doc: Document) -> list[Problem]:
-    used = placeholders_in(f"{script.subject or ''}\n{script.message}")
+    versions: list[tuple[KeyPath, str]] = [(("message",), f"{script.subject or ''}\n{script.message}")]
+    versions += [(("variants", i, "message"), f"{v.subject or ''}\n{v.message}") for i, v in enumerate(script.variants)]
     declared = [p.name for p in script.placeholders]
     problems = []
-    for name in used:
-        if name not in declared:
-            problems.append(doc.problem(("message",), f'"[{name}]" is used in the message, but not explained '
-                                        "under placeholders",
-                                        f'add it under placeholders: "- name: {name}" with a hint saying what '
-                                        "to write there"))
+    used: list[str] = []
+    for path, text in versions:
+        for name in placeholders_in(text):
+            if name not in declared and name not in used:
+                problems.append(doc.problem(path, f'"[{name}]" is used in the message, but not explained '
+                                            "under placeholders",
+                                            f'add it under placeholders: "- name: {name}" with a hint saying what '
+                                            "to write there"))
+            used.append(name)
     for i, name in enumerate(declared):
         if name not in used:
             problems.append(doc.problem(("placeholders", i, "name"), f'the placeholder "{name}" is not used in '
-                                        "the subject or the message",
+                                        f"the subject or the message{' (or its variants)' if script.variants else ''}",
                                         f'write "[{name}]" in the message, or remove this entry'))
         elif declared.index(name) != i:
             problems.append(doc.problem(("placeholders", i, "name"), f'the placeholder "{name}" is listed twice'))
