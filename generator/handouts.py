@@ -196,9 +196,15 @@ def _unwrap(html: Markup) -> Markup:
 def _page_counter_css(words: Words) -> Markup:
     """CSS ``content`` for "Page 1 of 2" in the handout's language, with the numbers as CSS counters."""
     pieces = re.split(r"(%\(page\)s|%\(pages\)s)", words(N_("Page %(page)s of %(pages)s")))
-    parts = ["counter(page)" if w == "%(page)s" else "counter(pages)" if w == "%(pages)s" else json.dumps(w)
+    parts = ["counter(page)" if w == "%(page)s" else "counter(pages)" if w == "%(pages)s" else _css_string(w)
              for w in pieces if w]
-    return Markup(" ".join(parts))  # JSON strings are valid CSS strings; the words are ours, not an editor's
+    return Markup(" ".join(parts))  # the words are ours (the catalogs), not an editor's
+
+
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string: quotes and backslashes escaped the CSS way, other characters as they are
+    ("Página", which JSON would write as a \\u escape that CSS does not read)."""
+    return '"' + re.sub(r'["\\\n]', lambda m: f"\\{ord(m.group()):x} ", text) + '"'
 
 
 def handout_sources(handbook: Handbook, templates_dir: Path | list[Path], url: Callable[[str], str | None],

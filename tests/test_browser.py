@@ -295,3 +295,78 @@ def test_each_build_states_its_accessibility(sites: dict[str, Path]) -> None:
         assert f'href="mailto:{email}"' in statement, "how to ask for another format"
         for page in (site / "get-ready" / "index.html", site / "index.html"):
             assert 'accessibility/">' in page.read_text(encoding="utf-8"), f"{page} links to the statement"
+
+
+def test_answers_stay_in_the_browser_survive_a_reload_add_up_print_and_clear(served: dict[str, str],
+                                                                          browser: object, tmp_path: Path) -> None:
+    """A reader fills in the offer checklist by keyboard and mouse: a box, a rating, a scorecard and a written
+    answer. The scorecard adds itself up; everything is still there after a reload and on the printed page;
+    "Clear my answers" empties it all, and nothing ever leaves the browser."""
+    import pypdf
+
+    root = served["base"]
+    context = browser.new_context()  # type: ignore[attr-defined]
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(f"{request.method} {request.url}"))
+    page.goto(root + "offer-decision/")
+    kept = page.locator(".handbook-answers-kept")
+    assert kept.is_visible(), "the note saying where answers are kept shows once the script can keep them"
+    page.get_by_text("I liked the people I met.").click()
+    page.get_by_label("My must-have list.").fill("A team that shares what it knows")
+    rating = page.locator('input[name="offer-decision-4-write-1"][value="1"]')
+    rating.focus()
+    page.keyboard.press("ArrowRight")  # radio buttons move by arrow key, as everywhere
+    page.keyboard.press("ArrowRight")
+    assert page.is_checked('input[name="offer-decision-4-write-1"][value="3"]')
+    page.get_by_label("Pay: How much it matters to me").select_option("3")
+    page.get_by_label("Pay: This offer").select_option("4")
+    page.get_by_label("Schedule: How much it matters to me").select_option("2")
+    page.get_by_label("Schedule: This offer").select_option("5")
+    page.get_by_label("Schedule: Another offer, if I have one").select_option("2")
+    totals = page.locator("output[data-total]")
+    assert totals.all_inner_texts() == ["22", "4"], "3 × 4 + 2 × 5, and 2 × 2"
+    page.reload()
+    assert page.is_checked('input[name="offer-decision-1-1"]')
+    assert page.get_by_label("My must-have list.").input_value() == "A team that shares what it knows"
+    assert page.is_checked('input[name="offer-decision-4-write-1"][value="3"]')
+    assert totals.all_inner_texts() == ["22", "4"]
+    stored = page.evaluate("Object.keys(localStorage)")
+    assert stored == ["handbook-answers:/offer-decision/"], "one entry per page, under the page's address"
+
+    page.emulate_media(media="print")
+    printed = tmp_path / "printed.pdf"
+    page.pdf(path=str(printed))
+    text = " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(printed).pages).split())
+    assert "A team that shares what it knows" in text and "22" in text, "the page prints filled in"
+    assert "Clear my answers" not in text
+    page.emulate_media(media="screen")
+
+    page.get_by_role("button", name="Clear my answers").focus()
+    page.keyboard.press("Enter")
+    assert page.get_by_role("status").inner_text() == "Your answers are cleared."
+    assert not page.is_checked('input[name="offer-decision-1-1"]')
+    assert page.get_by_label("My must-have list.").input_value() == ""
+    assert totals.all_inner_texts() == ["", ""]
+    assert page.evaluate("localStorage.length") == 0
+    page.reload()
+    assert not page.is_checked('input[name="offer-decision-4-write-1"][value="3"]')
+    context.close()
+    assert requests and all(r.startswith(f"GET {root}") for r in requests), \
+        f"answers are never sent: {[r for r in requests if not r.startswith(f'GET {root}')]}"
+
+
+def test_a_script_shows_its_versions_as_tabs_and_prints_them_all(served: dict[str, str], browser: object) -> None:
+    context = browser.new_context()  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(served["base"] + "thank-you-note/")
+    email, card = page.locator(".handbook-versions .tabbed-block").all()
+    assert email.is_visible() and not card.is_visible()
+    page.locator('.handbook-versions input[type="radio"]').first.focus()
+    page.keyboard.press("ArrowRight")  # the next tab, by keyboard
+    assert card.is_visible() and not email.is_visible()
+    assert "With best wishes" in card.inner_text()
+    page.emulate_media(media="print")
+    assert email.is_visible() and card.is_visible(), "on paper, every version"
+    assert page.locator(".handbook-versions .tabbed-labels").is_hidden()
+    context.close()

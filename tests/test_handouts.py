@@ -76,27 +76,94 @@ def test_one_pdf_per_printable_page_and_the_packet(built: Path) -> None:
     assert set(CHECKLISTS) <= set(made) and len(PRINTABLE) > len(CHECKLISTS), "guides and scripts print too"
 
 
+def _expected_question(fields: dict[str, dict], name: str, write_in: dict) -> str:
+    """Check one question's field against its kind of answer; return its field type."""
+    answer = write_in.get("answer", "lines")
+    field = fields[name]
+    if answer in ("rating", "yes-no"):  # a group of radio buttons, one per choice, named by its question
+        assert field["/FT"] == "/Btn" and int(field["/Ff"]) & (1 << 15), f"{name} is a group of radio buttons"
+        kids = [kid.get_object() for kid in field["/Kids"]]
+        assert len(kids) == (write_in.get("scale", 5) if answer == "rating" else 2), name
+        assert all(_plain(write_in["prompt"]) in " ".join(str(kid["/TU"]).split()) for kid in kids), name
+        return "/Btn"
+    assert field["/FT"] == "/Tx", name
+    assert bool(int(field.get("/Ff", 0)) & (1 << 12)) == (answer == "lines"), "only `lines` takes several lines"
+    assert " ".join(field["/TU"].split()) == _plain(write_in["prompt"])
+    return "/Tx"
+
+
 @pytest.mark.parametrize("page_id", CHECKLISTS)
 def test_a_checklist_pdf_can_be_filled_in(built: Path, page_id: str) -> None:
     reader = pypdf.PdfReader(built / "site" / "handouts" / f"{page_id}.pdf")
     fields = _fields(reader)
-    expected_boxes, expected_text_fields = set(), set()
+    expected: dict[str, set[str]] = {"/Btn": set(), "/Tx": set()}
     for g, group in enumerate(PAGES[page_id]["groups"], 1):
         for i, item in enumerate(group.get("items", []), 1):
             name = f"{page_id}-{g}-{i}"
-            expected_boxes.add(name)
+            if item.get("reminder"):  # a reminder is not ticked: no box
+                assert name not in fields
+                continue
+            expected["/Btn"].add(name)
             assert fields[name]["/FT"] == "/Btn", name
             # The label beside the box is the field's accessible name, read out by screen readers.
             assert " ".join(fields[name]["/TU"].split()) == _plain(item["text"])
         for j, write_in in enumerate(group.get("write_in", []), 1):
             name = f"{page_id}-{g}-write-{j}"
-            expected_text_fields.add(name)
-            assert fields[name]["/FT"] == "/Tx", name
-            assert int(fields[name]["/Ff"]) & (1 << 12), "a write-in field takes several lines"
-            assert " ".join(fields[name]["/TU"].split()) == _plain(write_in["prompt"])
-    assert {n for n, f in fields.items() if f["/FT"] == "/Btn"} == expected_boxes
-    assert {n for n, f in fields.items() if f["/FT"] == "/Tx"} == expected_text_fields
-    assert expected_boxes, "every default checklist has items"
+            expected[_expected_question(fields, name, write_in)].add(name)
+        sheet = group.get("worksheet")
+        if sheet:  # a text field per answer, per weight and per score, and one per total: written in by hand
+            counting = [c for c, column in enumerate(sheet["columns"], 1) if column.get("answer", "rating")
+                        in ("rating", "number")]
+            for r, row in enumerate(sheet["rows"], 1):
+                names = [f"{page_id}-{g}-sheet-{r}-{c}" for c in range(1, len(sheet["columns"]) + 1)]
+                if "weigh" in sheet:
+                    names += [f"{page_id}-{g}-sheet-{r}-weight", *(f"{page_id}-{g}-sheet-{r}-{c}-score"
+                                                                  for c in counting)]
+                for name in names:
+                    assert fields[name]["/FT"] == "/Tx" and _plain(row["text"]) in fields[name]["/TU"], name
+                expected["/Tx"].update(names)
+            if "total" in sheet:
+                expected["/Tx"].update(f"{page_id}-{g}-sheet-total-{c}" for c in counting)
+    for kind, names in expected.items():
+        assert {n for n, f in fields.items() if f["/FT"] == kind} == names, kind
+    assert expected["/Btn"], "every default checklist has items"
+
+
+def test_the_offer_checklist_has_a_scorecard_and_a_rating(built: Path) -> None:
+    """The default content uses what real documents need: a weighted scorecard with a total, a rating scale
+    with its end labels, and a reminder without a box."""
+    reader = pypdf.PdfReader(built / "site" / "handouts" / "offer-decision.pdf")
+    fields = _fields(reader)
+    assert sum(name.endswith("-weight") for name in fields) == 8
+    assert {"offer-decision-4-sheet-total-1", "offer-decision-4-sheet-total-2"} <= set(fields)
+    text = _text(reader)
+    for words in ("Not sure at all", "Completely sure", "Total score", "Remember: You can ask for time to decide",
+                  "How much it matters to me (1 to 3)", "This offer (1 to 5)", "Score"):
+        assert words in text, words
+    assert "/JavaScript" not in str(reader.trailer["/Root"]) and not any(
+        "/AA" in field for field in fields.values()), "no script: the total is written by hand"
+
+
+def test_the_recovery_page_prints_as_a_plan_and_the_thank_you_note_with_room_to_draft(built: Path) -> None:
+    plan = pypdf.PdfReader(built / "site" / "handouts" / "no-offer.pdf")
+    fields, text = _fields(plan), _text(plan)
+    page = PAGES["no-offer"]
+    assert "My plan" in text
+    for s, step in enumerate(page["steps"], 1):
+        assert _plain(step["when"]) in text
+        for a, action in enumerate(step["actions"], 1):
+            assert fields[f"no-offer-step-{s}-{a}"]["/FT"] == "/Btn"
+            assert " ".join(fields[f"no-offer-step-{s}-{a}"]["/TU"].split()) == _plain(action)
+        for w, write_in in enumerate(step.get("write_in", []), 1):
+            _expected_question(fields, f"no-offer-step-{s}-write-{w}", write_in)
+    assert "What I will do this week" in text
+    note = pypdf.PdfReader(built / "site" / "handouts" / "thank-you-note.pdf")
+    fields, text = _fields(note), _text(note)
+    script = PAGES["thank-you-note"]
+    assert {"thank-you-note-draft-1", "thank-you-note-draft-2"} <= set(fields), "room to draft each version"
+    assert "The message: Email" in text and "The message: Card" in text
+    for line in script["variants"][0]["message"].splitlines()[2:3]:
+        assert " ".join(line.split()[:6]) in text, "every version is printed"
 
 
 @pytest.mark.parametrize("page_id", PRINTABLE)
@@ -131,21 +198,21 @@ def test_a_handout_says_what_the_page_says_and_who_made_it(built: Path, page_id:
 
 
 @pytest.mark.parametrize("page_id", CHECKLISTS)
-def test_every_default_checklist_is_one_letter_page(built: Path, page_id: str) -> None:
+def test_every_default_checklist_fits_its_letter_pages(built: Path, page_id: str) -> None:
     reader = pypdf.PdfReader(built / "site" / "handouts" / f"{page_id}.pdf")
-    assert len(reader.pages) == 1
+    assert len(reader.pages) == PAGES[page_id].get("pages", 1)
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
 
 
-def test_every_default_checklist_is_one_a4_page(tmp_path: Path) -> None:
+def test_every_default_checklist_fits_its_a4_pages(tmp_path: Path) -> None:
     root = copy_handbook(tmp_path / "handbook")
     settings = root / "content" / "handbook.yml"
     settings.write_text(settings.read_text().replace("\npaper: letter\n", "\npaper: a4\n"))
     _build(root)
     for page_id in CHECKLISTS:
         reader = pypdf.PdfReader(root / "site" / "handouts" / f"{page_id}.pdf")
-        assert len(reader.pages) == 1, page_id
+        assert len(reader.pages) == PAGES[page_id].get("pages", 1), page_id
         box = reader.pages[0].mediabox
         assert (round(float(box.width)), round(float(box.height))) == (595, 842), page_id
 

@@ -8,6 +8,7 @@ sample value of the right form where a field has a pattern (a web address, an id
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import html
 import re
@@ -58,6 +59,9 @@ BY_NAME: dict[str, Any] = {
     "hide": [], "logo": None, "language": "en", "languages": [], "paper": "letter", "order": None, "printable": True,
     "contents": True, "lines": 2, "message": "Dear [Name], thank you.", "name@Placeholder": "Name",
     "id@Phase": "before", "min_reading_ease": {},
+    # Audiences: every part is for the one audience the handbook declares, and an office serves them all.
+    "audiences": ["before"], "audiences@HandbookSettings": "make", "audiences@OfficeFile": [],
+    "source": "an-article", "low@WriteIn": None, "high@WriteIn": None, "weight": None,
 }
 Path_ = tuple[Any, ...]
 
@@ -105,9 +109,9 @@ def made(tp: Any, path: Path_, texts: list[Path_], metadata: list[Any] | None = 
         out = {}
         for name, field in tp.model_fields.items():
             key = f"{name}@{tp.__name__}" if f"{name}@{tp.__name__}" in BY_NAME else name
-            if key in BY_NAME:
+            if key in BY_NAME and BY_NAME[key] != "make":
                 if BY_NAME[key] is not None:
-                    out[name] = BY_NAME[key]
+                    out[name] = copy.deepcopy(BY_NAME[key])  # not shared: YAML would write an alias
                     if isinstance(BY_NAME[key], str) and name != "phase":
                         texts.append((*path, name))
                 continue

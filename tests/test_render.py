@@ -80,7 +80,7 @@ def test_every_kind_is_covered_by_the_fixture(site) -> None:
 
 def test_checkboxes_are_labelled_by_their_text(site) -> None:
     page = site.pages["checklist.md"]
-    assert ('<label class="task-list-control"><input type="checkbox" name="checklist-1-1">'
+    assert ('<label class="task-list-control"><input type="checkbox" name="checklist-1-1" data-answer>'
             '<span class="task-list-indicator"></span> Item with *emphasis*</label>') in page
     assert page.count('type="checkbox"') == 3
 
@@ -226,3 +226,13 @@ def test_nested_lists_typed_with_two_or_four_spaces(typed: str, html: str) -> No
 
     converted = markdown.Markdown(extensions=print_extensions()).convert(nest_lists(typed))
     assert converted.replace("\n", "") == html
+
+
+def test_the_handout_page_counter_keeps_accented_words_as_css_reads_them() -> None:
+    """"Página 1 de 2" in a Spanish handout: a CSS string holds the letter itself (a JSON \\u escape would be
+    printed as "Pu00e1gina")."""
+    from generator.handouts import _page_counter_css
+    from generator.strings import Words
+
+    css = str(_page_counter_css(Words.of(REPO / "templates", "es")))
+    assert css.startswith('"Página "') and "counter(page)" in css and "\\u" not in css
