@@ -313,7 +313,7 @@ def test_answers_stay_in_the_browser_survive_a_reload_add_up_print_and_clear(ser
     kept = page.locator(".handbook-answers-kept")
     assert kept.is_visible(), "the note saying where answers are kept shows once the script can keep them"
     page.get_by_text("I liked the people I met.").click()
-    page.get_by_label("My must-have list.").fill("A team that shares what it knows")
+    page.get_by_role("textbox", name="My must-have list.").fill("A team that shares what it knows")
     rating = page.locator('input[name="offer-decision-4-write-1"][value="1"]')
     rating.focus()
     page.keyboard.press("ArrowRight")  # radio buttons move by arrow key, as everywhere
@@ -328,10 +328,10 @@ def test_answers_stay_in_the_browser_survive_a_reload_add_up_print_and_clear(ser
     assert totals.all_inner_texts() == ["22", "4"], "3 × 4 + 2 × 5, and 2 × 2"
     page.reload()
     assert page.is_checked('input[name="offer-decision-1-1"]')
-    assert page.get_by_label("My must-have list.").input_value() == "A team that shares what it knows"
+    assert page.get_by_role("textbox", name="My must-have list.").input_value() == "A team that shares what it knows"
     assert page.is_checked('input[name="offer-decision-4-write-1"][value="3"]')
     assert totals.all_inner_texts() == ["22", "4"]
-    stored = page.evaluate("Object.keys(localStorage)")
+    stored = page.evaluate("Object.keys(localStorage).filter(key => key.startsWith('handbook-answers:'))")
     assert stored == ["handbook-answers:/offer-decision/"], "one entry per page, under the page's address"
 
     page.emulate_media(media="print")
@@ -344,11 +344,11 @@ def test_answers_stay_in_the_browser_survive_a_reload_add_up_print_and_clear(ser
 
     page.get_by_role("button", name="Clear my answers").focus()
     page.keyboard.press("Enter")
-    assert page.get_by_role("status").inner_text() == "Your answers are cleared."
+    assert page.locator(".handbook-answers-status").inner_text() == "Your answers are cleared."
     assert not page.is_checked('input[name="offer-decision-1-1"]')
-    assert page.get_by_label("My must-have list.").input_value() == ""
+    assert page.get_by_role("textbox", name="My must-have list.").input_value() == ""
     assert totals.all_inner_texts() == ["", ""]
-    assert page.evaluate("localStorage.length") == 0
+    assert page.evaluate("Object.keys(localStorage).filter(key => key.startsWith('handbook-answers:'))") == []
     page.reload()
     assert not page.is_checked('input[name="offer-decision-4-write-1"][value="3"]')
     context.close()
@@ -360,13 +360,15 @@ def test_a_script_shows_its_versions_as_tabs_and_prints_them_all(served: dict[st
     context = browser.new_context()  # type: ignore[attr-defined]
     page = context.new_page()
     page.goto(served["base"] + "thank-you-note/")
-    email, card = page.locator(".handbook-versions .tabbed-block").all()
+    email, card = page.locator(".handbook-versions > .handbook-version").all()
     assert email.is_visible() and not card.is_visible()
-    page.locator('.handbook-versions input[type="radio"]').first.focus()
-    page.keyboard.press("ArrowRight")  # the next tab, by keyboard
+    assert page.get_by_role("radiogroup", name="Versions of the message").is_visible()
+    page.get_by_role("radio", name="Email").focus()
+    page.keyboard.press("ArrowRight")  # the next version, by keyboard
+    assert page.get_by_role("radio", name="Card").is_checked()
     assert card.is_visible() and not email.is_visible()
     assert "With best wishes" in card.inner_text()
     page.emulate_media(media="print")
     assert email.is_visible() and card.is_visible(), "on paper, every version"
-    assert page.locator(".handbook-versions .tabbed-labels").is_hidden()
+    assert page.locator(".handbook-version-tabs").is_hidden()
     context.close()
