@@ -42,7 +42,7 @@ def test_built_pages_show_what_the_content_says(project: Path) -> None:
     assert handbook("build", cwd=project).returncode == 0
     checklist = (project / "site" / "after-interview-review" / "index.html").read_text()
     # Each box is labelled by its item's text, so a screen reader announces it.
-    assert re.search(r'<label class="task-list-control"><input type="checkbox" name="after-interview-review-1-1">'
+    assert re.search(r'<label class="task-list-control"><input type="checkbox" name="after-interview-review-1-1" data-answer="">'
                      r'<span class="task-list-indicator"></span> I arrived on time\.</label>', checklist)
     assert "Last reviewed: <time datetime=" in checklist
     assert 'class="admonition info"' in checklist
@@ -219,7 +219,7 @@ def test_a_killed_build_leaves_the_site_and_the_next_build_cleans_up(project: Pa
     (("{% for group in page.groups %}", "{% for group in page.groups %"),
      r"templates/checklist\.md\.j2:\d+:1: template syntax error: "),
     (("{{ page.when | block | indent(4) }}", "{{ page.whenever | block }}"),
-     r"templates/checklist\.md\.j2:6:1: the template failed: .*whenever.* "
+     r"templates/checklist\.md\.j2:7:1: the template failed: .*whenever.* "
      r"\(while rendering the page after-interview-review\)"),
 ], ids=["syntax", "undefined"])
 def test_template_mistakes_are_reported_without_a_traceback(project: Path, change: tuple[str, str],

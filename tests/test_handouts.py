@@ -67,13 +67,21 @@ def _plain(markdown: str) -> str:
 
 
 def _fields(reader: pypdf.PdfReader) -> dict[str, dict]:
-    return {name: field for name, field in (reader.get_fields() or {}).items()}
+    """The form's fields by name. (pypdf also lists each radio button of a group, as "<group>.<group>": those
+    are the group's buttons, checked through the group's /Kids.)"""
+    return {name: field for name, field in (reader.get_fields() or {}).items() if "." not in name}
 
 
 def test_one_pdf_per_printable_page_and_the_packet(built: Path) -> None:
     made = sorted(path.stem for path in (built / "site" / "handouts").glob("*.pdf"))
     assert made == sorted([*PRINTABLE, "packet"])
     assert set(CHECKLISTS) <= set(made) and len(PRINTABLE) > len(CHECKLISTS), "guides and scripts print too"
+
+
+def _for_whom(part: dict) -> str:
+    """What the base handbook (serving every reader) prints after a part meant for some audiences only."""
+    titles = {audience["id"]: audience["title"] for audience in SETTINGS.get("audiences", [])}
+    return f" For: {', '.join(titles[a] for a in part['audiences'])}" if part.get("audiences") else ""
 
 
 def _expected_question(fields: dict[str, dict], name: str, write_in: dict) -> str:
@@ -105,8 +113,9 @@ def test_a_checklist_pdf_can_be_filled_in(built: Path, page_id: str) -> None:
                 continue
             expected["/Btn"].add(name)
             assert fields[name]["/FT"] == "/Btn", name
-            # The label beside the box is the field's accessible name, read out by screen readers.
-            assert " ".join(fields[name]["/TU"].split()) == _plain(item["text"])
+            # The label beside the box is the field's accessible name, read out by screen readers, with
+            # whom the item is for when it is for some readers only.
+            assert " ".join(fields[name]["/TU"].split()) == _plain(item["text"]) + _for_whom(item)
         for j, write_in in enumerate(group.get("write_in", []), 1):
             name = f"{page_id}-{g}-write-{j}"
             expected[_expected_question(fields, name, write_in)].add(name)
@@ -382,7 +391,8 @@ def test_a_missing_font_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.Mon
 
 
 def test_printing_a_page_from_the_browser_leaves_out_the_site_around_it(built: Path, tmp_path: Path) -> None:
-    """Chromium's own print-to-PDF of a checklist page: one page, the page alone, with office and address."""
+    """Chromium's own print-to-PDF of a checklist page: as many pages as its handout (one unless it says
+    otherwise), the page alone, with office and address."""
     chromium = shutil.which("chromium")
     assert chromium, "these tests need Chromium: apt-get install -y chromium (see README: Running the tests)"
     site_settings = SETTINGS
@@ -395,7 +405,7 @@ def test_printing_a_page_from_the_browser_leaves_out_the_site_around_it(built: P
         assert out.is_file(), result.stderr
         reader = pypdf.PdfReader(out)
         text = _text(reader)
-        assert len(reader.pages) == 1, f"{page_id} prints on {len(reader.pages)} pages"
+        assert len(reader.pages) == PAGES[page_id].get("pages", 1), f"{page_id} prints on {len(reader.pages)} pages"
         assert text.startswith(f"{OFFICE} · {SITE_URL}{page_id}/"), text[:200]
         # The navigation lists every phase and page; the printed page shows only its own text.
         own = (REPO / "content" / "checklists" / f"{page_id}.yml").read_text()
