@@ -42,7 +42,8 @@ def test_built_pages_show_what_the_content_says(project: Path) -> None:
     assert handbook("build", cwd=project).returncode == 0
     checklist = (project / "site" / "after-interview-review" / "index.html").read_text()
     # Each box is labelled by its item's text, so a screen reader announces it.
-    assert re.search(r'<label class="task-list-control"><input type="checkbox" name="after-interview-review-1-1" data-answer="">'
+    assert re.search(r'<label class="task-list-control"><input type="checkbox" '
+                     r'name="after-interview-review-1-1" data-answer="">'
                      r'<span class="task-list-indicator"></span> I arrived on time\.</label>', checklist)
     assert "Last reviewed: <time datetime=" in checklist
     assert 'class="admonition info"' in checklist
