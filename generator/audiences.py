@@ -9,14 +9,13 @@ audiences it serves in ``office.yml``; what is meant only for others leaves its 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel
 
-from .load import Document
-from .problems import KeyPath, Problem
 from .strings import N_, Words
+from .validate import without_links_to
 
 FIELD = "audiences"
 FOR_WHOM = N_("For: %(audiences)s")
@@ -30,34 +29,6 @@ def declared(data: Any) -> list[str]:
     found = data.get(FIELD) if isinstance(data, dict) else None
     return [a["id"] for a in found if isinstance(a, dict) and isinstance(a.get("id"), str)] \
         if isinstance(found, list) else []
-
-
-def named_in(data: Any, path: KeyPath = ()) -> Iterator[tuple[KeyPath, str]]:
-    """Every audience id a page's data names, anywhere in it, with its key path."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            if key == FIELD and isinstance(value, list):
-                yield from (((*path, key, i), item) for i, item in enumerate(value) if isinstance(item, str))
-            else:
-                yield from named_in(value, (*path, key))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from named_in(value, (*path, i))
-
-
-def unknown_audiences(doc: Document, known: list[str], where: str = "handbook.yml") -> list[Problem]:
-    """A problem for each audience id in ``doc`` that ``handbook.yml`` does not declare."""
-    import difflib
-
-    problems = []
-    for path, audience in named_in(doc.data):
-        if audience not in known:
-            match = difflib.get_close_matches(audience, known, n=1)
-            listed = f"the audiences are: {', '.join(known)}" if known else "it declares none yet"
-            problems.append(doc.problem(path, f'no audience has the id "{audience}" in {where}',
-                                        f'did you mean "{match[0]}"?' if match else
-                                        f"declare it under audiences in {where} first ({listed})"))
-    return problems
 
 
 def is_for(audiences: list[str], served: frozenset[str]) -> bool:
@@ -106,11 +77,7 @@ def for_audiences(handbook: Any, served: list[str]) -> Any:
             gone.add(page_id)
         else:
             pages[page_id] = entry if page is entry.page or page is None else dataclasses.replace(entry, page=page)
-    if gone:
-        pages = {page_id: dataclasses.replace(entry, page=entry.page.model_copy(
-                     update={"related": [r for r in entry.page.related if r not in gone]}))
-                 if gone.intersection(entry.page.related) else entry for page_id, entry in pages.items()}
-    settings = handbook.settings.model_copy(update={"packet": [p for p in handbook.settings.packet if p not in gone]})
+    pages, settings = without_links_to(gone, pages, handbook.settings)
     return dataclasses.replace(handbook, pages=pages, settings=settings, hidden=handbook.hidden | gone,
                                served=chosen)
 

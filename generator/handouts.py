@@ -33,7 +33,6 @@ import markdown
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
-from .audiences import labeller
 from .editorial import FONT_PT, MARGIN_PT, TICK_BOX_PT
 from .failures import MachineError, missing_pango
 from .isolation import limit_memory
@@ -49,6 +48,7 @@ from .render import (
     make_environment,
     marked_gettext,
     message_markdown,
+    part_helpers,
 )
 from .strings import N_, Words
 from .text import block, is_safe_url, print_extensions
@@ -231,8 +231,7 @@ def handout_sources(handbook: Handbook, templates_dir: Path | list[Path], url: C
         "channel_label": CHANNEL_LABELS,
         "shown_in": None,
         "behind": None,
-        "audience_label": labeller(handbook, words),
-        "cited": {source_id: source.title for source_id, source in handbook.sources.items()},
+        **part_helpers(handbook, words),
     }
     printable = handbook.printable
     run = TemplateRuns(env, folders)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .audiences import declared, unknown_audiences
+from .audiences import declared
 from .load import YAML_SUFFIXES, Document, LoadedTree, load_file, load_tree
 from .models import ID_PATTERN, OfficeFile
 from .problems import ContentError, KeyPath, Problem, display_path
@@ -354,6 +354,8 @@ def layer(base: LoadedTree, office: Office) -> Layered:
 
     settings_doc = documents.get("handbook", (None, None))[1]
     if settings_doc is not None:
+        from .validate import unknown_audiences
+
         known = declared(settings_doc.data)
         problems.extend(unknown_audiences(office.doc, known, display_path(settings_doc.file, base.root.parent)))
 

@@ -57,6 +57,13 @@ human_date = Words("en", None).date
 """``November 1, 2026``: the same on every machine, whatever its locale."""
 
 
+def part_helpers(handbook: Handbook, words: Words) -> dict[str, Any]:
+    """What the page and handout templates alike use for parts of a page: ``audience_label(audiences)`` (who a
+    part is for, see :func:`generator.audiences.labeller`) and ``cited`` (a quotation's source's title by id)."""
+    return {"audience_label": labeller(handbook, words),
+            "cited": {source_id: source.title for source_id, source in handbook.sources.items()}}
+
+
 def cited_by(page: Any) -> list[str]:
     """The ids of the sources a page cites: its ``sources``, then those of its quotations not among them."""
     quoted = [quote.source for quotes in _quotes_of(page) for quote in quotes if quote.source]
@@ -394,8 +401,7 @@ def render(handbook: Handbook, templates_dir: Path | list[Path], handouts: tuple
     unphased = handbook.pages_in_phase(None)
     shared = {"phases": phases, "unphased": unphased, "channel_label": CHANNEL_LABELS, "handouts": handouts,
               "office": settings.office, "contact_lines": contact_lines(settings.office.contact),
-              "shown_in": None, "behind": None, "audience_label": labeller(handbook, words),
-              "cited": {source_id: source.title for source_id, source in handbook.sources.items()}}
+              "shown_in": None, "behind": None, **part_helpers(handbook, words)}
     pages: dict[str, str | None] = {}
     for page_id, entry in handbook.pages.items():
         pages[f"{page_id}.md"] = run(

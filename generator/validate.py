@@ -20,7 +20,6 @@ from typing import Any
 
 from pydantic import BaseModel, RootModel, ValidationError
 
-from .audiences import unknown_audiences
 from .load import Document, LoadedTree
 from .models import (
     EMAIL_PATTERN,
@@ -163,12 +162,22 @@ def validate(tree: LoadedTree, hidden: frozenset[str] = frozenset()) -> Handbook
         raise error
     assert settings is not None  # a missing or broken settings file is a problem above
     if hidden:
-        pages = {page_id: dataclasses.replace(entry, page=entry.page.model_copy(
-                     update={"related": [r for r in entry.page.related if r not in hidden]}))
-                 for page_id, entry in pages.items()}
-        settings = settings.model_copy(update={"packet": [p for p in settings.packet if p not in hidden]})
+        pages, settings = without_links_to(hidden, pages, settings)
     return Handbook(tree.root, settings, sources, dict(sorted(pages.items())), tuple(tree.assets), sources_doc,
                     hidden)
+
+
+def without_links_to(gone: Iterable[str], pages: dict[str, PageEntry], settings: HandbookSettings
+                     ) -> tuple[dict[str, PageEntry], HandbookSettings]:
+    """The pages and settings with the ``gone`` pages (hidden by an office, or for audiences it does not serve)
+    left out of every page's related pages and of the packet. (Links in text become plain words as each page
+    is rendered, from ``Handbook.hidden``.)"""
+    gone = set(gone)
+    pages = {page_id: entry if not gone.intersection(entry.page.related) else dataclasses.replace(
+                 entry, page=entry.page.model_copy(update={"related": [r for r in entry.page.related
+                                                                       if r not in gone]}))
+             for page_id, entry in pages.items()}
+    return pages, settings.model_copy(update={"packet": [p for p in settings.packet if p not in gone]})
 
 
 def is_printable(page: AnyPage) -> bool:
@@ -521,8 +530,8 @@ def _cross_check(
         problems.extend(_check_page_links(doc, known_ids))
         if settings is not None:
             problems.extend(unknown_audiences(doc, [audience.id for audience in settings.audiences]))
-        for path, source in _quoted_sources(doc.data):
-            if source not in sources:
+        for path, source in strings_in(doc.data):  # a quotation's source, wherever its quotes are
+            if len(path) > 2 and path[-3] == "quotes" and path[-1] == "source" and source not in sources:
                 problems.append(doc.problem(path, f'no source has the id "{source}" in sources.yml',
                                             _did_you_mean(source, sources, "add the source to sources.yml first")))
         entry = pages.get(page_id)
@@ -531,19 +540,14 @@ def _cross_check(
     return problems
 
 
-def _quoted_sources(data: Any, path: KeyPath = ()) -> Iterable[tuple[KeyPath, str]]:
-    """The source ids of a page's quotations, wherever they are."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            if key == "quotes" and isinstance(value, list):
-                for i, quote in enumerate(value):
-                    if isinstance(quote, dict) and isinstance(quote.get("source"), str):
-                        yield (*path, key, i, "source"), quote["source"]
-            else:
-                yield from _quoted_sources(value, (*path, key))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from _quoted_sources(value, (*path, i))
+def unknown_audiences(doc: Document, known: list[str], where: str = "handbook.yml") -> list[Problem]:
+    """A problem for each audience id that ``doc`` names (in any ``audiences`` list, at any depth) and
+    ``handbook.yml`` does not declare."""
+    listed = f"the audiences are: {', '.join(known)}" if known else "it declares none yet"
+    return [doc.problem(path, f'no audience has the id "{audience}" in {where}',
+                        _did_you_mean(audience, known, f"declare it under audiences in {where} first ({listed})"))
+            for path, audience in strings_in(doc.data)
+            if len(path) > 1 and path[-2] == "audiences" and audience not in known]
 
 
 def _check_placeholders(script: Script, doc: Document) -> list[Problem]:

@@ -60,9 +60,8 @@
     });
   }
 
-  function number(control) {
-    if (!control) return null;
-    var value = parseFloat(String(control.value).replace(",", "."));
+  function number(text) {
+    var value = parseFloat(String(text).replace(",", "."));  /* "2,5" as written in French or Spanish */
     return isFinite(value) ? value : null;
   }
 
@@ -77,10 +76,11 @@
       var totals = {};
       Array.prototype.forEach.call(table.querySelectorAll("tr[data-row]"), function (row) {
         var weigh = row.querySelector("[data-weigh]");
-        var weight = weigh ? number(weigh) : row.hasAttribute("data-weight") ? number({ value: row.getAttribute("data-weight") }) : 1;
+        var weight = number(weigh ? weigh.value : row.getAttribute("data-weight") || 1);
         Array.prototype.forEach.call(row.querySelectorAll("td[data-column]"), function (cell) {
           var column = cell.getAttribute("data-column");
-          var answer = number(cell.querySelector("[data-answer]"));
+          var control = cell.querySelector("[data-answer]");
+          var answer = control ? number(control.value) : null;
           var score = answer !== null && weight !== null ? answer * weight : null;
           var output = row.querySelector('output[data-score="' + column + '"]');
           if (output) output.value = score === null ? "" : format(score);
