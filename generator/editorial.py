@@ -21,13 +21,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .models import Checklist, Editorial, HandbookSettings
+from .models import NOT_WORDS_INSIDE, Checklist, Editorial, HandbookSettings
 from .problems import KeyPath, Problem
 from .validate import Handbook, PageEntry
 
 # Fields that hold ids, dates, numbers or choices rather than text a reader reads.
-NOT_PROSE = {"kind", "phase", "related", "sources", "reviewed", "order", "channel", "contents", "lines", "name",
-             "answer", "audiences", "source", "id"}
+NOT_PROSE = {"kind", "phase", "related", "sources", "reviewed", "order", "contents", "name", "id",
+             *NOT_WORDS_INSIDE}
 
 # What one printed line holds, beside its tick box, in the handout's 11 pt type (issue: printable handouts):
 # the page width less 0.75 in margins and the box, over an average character width of half an em.

@@ -392,6 +392,11 @@ class ChecklistItem(Model):
     """Only for these audiences (ids from `handbook.yml`); leave it out when it is for everyone."""
 
 
+NOT_WORDS_INSIDE = ("answer", "lines", "scale", "weight", "audiences", "reminder", "how_in_order", "channel",
+                    "source")
+"""Fields inside a page's entries (an item, a question, a worksheet row, a variant, a quotation) that hold no
+words: not translated (a translation takes them from its original) and not graded for reading ease."""
+
 ANSWERS = ("lines", "line", "number", "date", "yes-no", "rating")
 """The kinds of answer a reader can give, on screen and in the PDF."""
 AnswerKind = Literal["lines", "line", "number", "date", "yes-no", "rating"]

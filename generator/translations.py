@@ -27,6 +27,7 @@ from typing import Any
 import yaml
 
 from .load import YAML_SUFFIXES, Document, LoadedTree, load_file, load_tree, not_plain
+from .models import NOT_WORDS_INSIDE
 from .overlays import _change, _Literal, _StampsDumper, flatten
 from .problems import KeyPath, Problem, display_path
 
@@ -37,9 +38,9 @@ SOURCES_ID = "sources"
 KEPT_FROM_PAGE = ("kind", "phase", "related", "sources", "order", "channel", "printable", "pages", "contents",
                   "audiences", "draft_lines")
 """A page's fields that are not words: always the original's."""
-KEPT_INSIDE = ("answer", "lines", "scale", "weight", "audiences", "reminder", "how_in_order", "channel", "source")
-"""Fields inside a page's entries (an item, a question, a worksheet row) that are not words: always the
-original's, entry by entry, so a translation need not repeat them."""
+KEPT_INSIDE = NOT_WORDS_INSIDE
+"""Fields inside a page's entries that are not words: always the original's, entry by entry, so a translation
+need not repeat them."""
 KEPT_FROM_SETTINGS = ("language", "languages", "paper", "packet", "editorial")
 """``handbook.yml``'s settings that are not words: always the original's."""
 NOT_WORDS = {"id", "url", "email", "phone", "booking_url", "site_url", "logo", "published", "reviewed", *KEPT_INSIDE}
