@@ -121,7 +121,7 @@ def test_handouts_carry_the_office_identity_and_paper(built: Path) -> None:
         settings = _settings(slug)
         folder = built / "site" / slug / "handouts"
         reader = pypdf.PdfReader(folder / "offer-decision.pdf")
-        assert len(reader.pages) == 1
+        assert len(reader.pages) == 2, "the checklist and its scorecard, as the base's (pages: 2)"
         box = reader.pages[0].mediabox
         assert (round(float(box.width)), round(float(box.height))) == size
         text = _text(folder / "offer-decision.pdf")
@@ -179,11 +179,11 @@ BREAKAGES = {
         r'  hint: did you mean "offer-decision\.yml"\?'),
     "patch of an unknown group": (
         "patches/offer-decision.yml", ("  The terms:", "  The term:"),
-        r'offices/northfield/patches/offer-decision\.yml:8:3: groups\.The term: no entry of groups has the '
+        r'offices/northfield/patches/offer-decision\.yml:13:3: groups\.The term: no entry of groups has the '
         r'title "The term"\n(?:.*\n)*?  hint: did you mean "The terms"\?'),
     "patch with a mistake in it": (
         "patches/offer-decision.yml", ("      - text: The employer", "      - txt: The employer"),
-        r'offices/northfield/patches/offer-decision\.yml:10:\d+: groups\[1\]\.items\[4\]\.txt: unknown field '
+        r'offices/northfield/patches/offer-decision\.yml:15:\d+: groups\[1\]\.items\[4\]\.txt: unknown field '
         r'"txt"'),
 }
 

@@ -201,13 +201,13 @@ def test_handouts_made_by_worker_processes_are_the_bytes_one_process_makes(tmp_p
 
 def test_a_problem_found_in_a_worker_names_the_page(tmp_path: Path) -> None:
     root = copy_handbook(tmp_path / "handbook")
-    page = root / "content" / "checklists" / "offer-decision.yml"
+    page = root / "content" / "checklists" / "get-ready.yml"  # one page
     text = page.read_text(encoding="utf-8")
     items = "".join(f"      - text: Extra item number {n} to make the list run long.\n" for n in range(45))
     page.write_text(text.replace("    items:\n", "    items:\n" + items, 1), encoding="utf-8")
     result = handbook("build", "--jobs", "2", cwd=root)
     assert result.returncode == 1
-    assert "offer-decision.yml:" in result.stdout + result.stderr
+    assert "get-ready.yml:" in result.stdout + result.stderr
     assert "does not fit on one printed page" in result.stdout + result.stderr
     assert not (root / "site").exists()
 
