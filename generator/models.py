@@ -235,6 +235,53 @@ class OfficeFile(Model):
         return list(self.languages) or [self.language]
 
 
+GIT_HOSTS = {"gitlab": "https://gitlab.com", "gitea": None, "github": "https://github.com"}
+
+
+class Editor(Model):
+    """Editing in the browser through the office's git host (`handbook edit`, on this computer, needs none of
+    this). See EDITING.md, "Setting up editing through your git host"."""
+
+    host: Literal["gitlab", "gitea", "github"]
+    """Where the handbook's repository is kept: `gitlab` (GitLab.com or your own GitLab), `gitea` (Gitea or
+    Forgejo, such as Codeberg) or `github`."""
+    repo: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[\w.-]+(?:/[\w.-]+)+$")]
+    """The repository, as `owner/name` (on GitLab, `group/subgroup/name` too)."""
+    branch: Text = "main"
+    """The branch the handbook is published from. Each save is a commit on it, or, with `review: true`, a
+    change request against it."""
+    address: Url | None = None
+    """The host's address when it is not GitLab.com or GitHub: your own GitLab (`https://gitlab.example.org`),
+    or a Gitea or Forgejo server (`https://codeberg.org`). Required for `gitea`."""
+    app_id: Text | None = None
+    """GitLab, Gitea and Forgejo: the Application ID of the OAuth application registered for the editor (no
+    server of your own is needed). Required for `gitlab` and `gitea`."""
+    auth_url: Url | None = None
+    """GitHub only: the address of the OAuth helper that signs editors in to GitHub. Required for `github`."""
+    review: StrictBool = False
+    """`true`: each save becomes a change request (a pull or merge request) for someone to review and merge,
+    instead of a commit on `branch`."""
+    publish: StrictBool = False
+    """`true`: the editor is published with the site, at `admin/`. Leave it `false` to keep it off the site;
+    `handbook edit` works either way."""
+
+    @model_validator(mode="after")
+    def _sign_in(self) -> Editor:
+        needs = {"gitlab": ["app_id"], "gitea": ["address", "app_id"], "github": ["auth_url"]}[self.host]
+        missing = [name for name in needs if getattr(self, name) is None]
+        if missing:
+            raise PydanticCustomError("handbook_editor", "`host: {host}` needs {missing}: see EDITING.md, "
+                                      "\"Setting up editing through your git host\"",
+                                      {"host": self.host, "missing": " and ".join(f"`{m}`" for m in missing)})
+        if self.auth_url is not None and self.host != "github":
+            raise PydanticCustomError("handbook_editor", "`auth_url` is only for `host: github`: remove it")
+        return self
+
+    @property
+    def address_or_default(self) -> str:
+        return (self.address or GIT_HOSTS[self.host] or "").rstrip("/")
+
+
 class HandbookSettings(Model):
     """`content/handbook.yml`: the handbook as a whole."""
 
@@ -262,6 +309,9 @@ class HandbookSettings(Model):
     country). Pages, sections and items name them in their own `audiences`; an office lists the ones it serves."""
     editorial: Editorial = Editorial()
     """Limits for the editorial warnings (review age, reading grade, sentence length)."""
+    editor: Editor | None = None
+    """How the editor in the browser reaches the office's git host, when it is used from the published site
+    rather than with `handbook edit` on this computer."""
 
     @model_validator(mode="after")
     def _languages(self) -> HandbookSettings:
