@@ -18,6 +18,7 @@ from typing import NoReturn
 
 import click
 
+from .cms import editor_files
 from .failures import EXIT_BUG, EXIT_MACHINE, MachineError, from_os_error
 from .pipeline import (
     BuildFailed,
@@ -695,3 +696,97 @@ def fields() -> None:
     from .reference import field_reference
 
     click.echo(field_reference(), nl=False)
+
+
+@main.command()
+@debug_option
+@config_option
+@click.option("--check", "check_only", is_flag=True,
+              help="Write nothing; exit with 1 if the files in admin/ differ from the models and the content "
+                   "(with --normalise: if a content file is not yet written the editor's way).")
+@click.option("--normalise", "--normalize", "normalise_files", is_flag=True,
+              help="Also rewrite every file the editor can save the way it saves them, so that a save in the "
+                   "editor then changes only what was edited (needs Node.js). Do it once, then commit.")
+def cms(config_file: Path, check_only: bool, normalise_files: bool) -> None:
+    """Write the browser editor's configuration (admin/config.yml) from the models and the content.
+
+    Each kind of page gets a form: every field with its label, its help, whether it is required, and choices
+    from the content as it is (phases, pages, sources, audiences). Run it again after adding pages, sources,
+    phases or audiences, and commit admin/. An office's patches stay text files: see EDITING.md.
+    """
+    from .cms import CONFIG_FILE, FORMATS_FILE, files_to_normalise
+    from .editing import EditorError, editor_dir, normalise
+
+    project = _project(config_file)
+    root = project.config_file.parent
+    folder = editor_dir(root)
+    texts = editor_files(root, project.content_dir)
+    stale = sorted(name for name, text in texts.items()
+                   if not (folder / name).is_file() or (folder / name).read_text(encoding="utf-8") != text)
+    changed: list[Path] = []
+    if normalise_files:
+        try:
+            changed = normalise(root, files_to_normalise(root, texts[CONFIG_FILE]), texts[FORMATS_FILE],
+                                check=check_only)
+        except EditorError as error:
+            click.secho(f"Error: {error}", fg="red", err=True)
+            sys.exit(2)
+    shown = [display_path(path) for path in changed]
+    if check_only:
+        if stale:
+            click.secho(f"Out of date in {display_path(folder)}/: {', '.join(stale)}. Run: handbook cms, then "
+                        "commit admin/.", fg="red", err=True)
+        if shown:
+            click.secho("Not yet written the way the editor saves files:\n  " + "\n  ".join(shown)
+                        + "\nRun: handbook cms --normalise, then commit.", fg="red", err=True)
+        if stale or shown:
+            sys.exit(1)
+        click.secho(f"The editor's configuration in {display_path(folder)}/ is up to date"
+                    + (", and every file is written the editor's way." if normalise_files else "."), fg="green")
+        return
+    for name, text in texts.items():
+        (folder / name).write_text(text, encoding="utf-8", newline="\n")
+    click.secho(f"Wrote the editor's configuration into {display_path(folder)}/ ({len(stale)} of {len(texts)} "
+                "files changed).", fg="green")
+    if normalise_files:
+        click.secho(f"Rewrote {len(shown)} files the way the editor saves them"
+                    + (":\n  " + "\n  ".join(shown) if shown else "."), fg="green")
+
+
+@main.command()
+@debug_option
+@config_option
+@click.option("-p", "--port", type=click.IntRange(1, 65535), default=8080, show_default=True,
+              help="The editor's port on this computer (127.0.0.1); the git server takes the next free one.")
+@click.option("--preview-port", type=click.IntRange(1, 65535), default=8000, show_default=True,
+              help="The live preview's port (127.0.0.1).")
+@click.option("--no-preview", is_flag=True, help="Do not start the live preview beside the forms.")
+@click.option("--no-browser", is_flag=True, help="Do not open the editor in the default browser.")
+def edit(config_file: Path, port: int, preview_port: int, no_preview: bool, no_browser: bool) -> None:
+    """Edit the handbook in the browser: a form for each page, and each Publish saved as a git commit.
+
+    Starts the editor on this computer only (127.0.0.1), with the live preview beside each form, and opens
+    it in the browser. Publish saves the page as one commit on the current branch, named after the page.
+    The first time, it installs the editor's packages (it needs Node.js 20 or later). Stop it with Ctrl+C.
+    """
+    import webbrowser
+
+    from .editing import EditorError, running
+
+    project = _project(config_file)
+    root = project.config_file.parent
+    try:
+        with running(root, project.content_dir, project.config_file, port=port,
+                     preview_port=None if no_preview else preview_port, say=click.echo) as address:
+            click.secho(f"The editor is open at {address}", fg="green", bold=True)
+            click.echo("Each Publish saves the page as a commit on the current branch. Stop the editor with "
+                       "Ctrl+C.")
+            if not no_browser:
+                webbrowser.open(address)
+            while True:
+                time.sleep(3600)
+    except EditorError as error:
+        click.secho(f"Error: {error}", fg="red", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        click.echo("The editor has stopped; everything you published is committed.")
