@@ -298,9 +298,11 @@ class HandbookSettings(Model):
     paper: Literal["letter", "a4"] = "letter"
     """Paper size for printed handouts: `letter` (US) or `a4`."""
     phases: Annotated[list[Phase], Field(min_length=1)]
-    """The phases of the job search, in reading order. Pages are grouped under them."""
+    """The phases of the job search, in reading order: the navigation and the home page follow it. Every page's
+    `phase` is one of their ids."""
     office: Office
-    """The career office publishing the handbook: its name and contact details, printed on every handout."""
+    """The career office publishing the handbook: its name and contact details, printed on every handout and
+    every page printed from the site. The handbook comes with an example office: replace it with your own."""
     packet: list[PageId] = []
     """Ids of printable pages to bind, in this order, into the workshop packet (`handouts/packet.pdf`)
     behind a cover page. Leave it out for no packet."""
@@ -346,7 +348,8 @@ class Source(Model):
 
 
 class Sources(RootModel[dict[SourceId, Source]]):
-    """`content/sources.yml`: every source the handbook cites, each under its id."""
+    """`content/sources.yml`: every article or book the handbook draws on, each under a short id that pages
+    cite in their `sources` list. Give the author or the publisher (or both) where known."""
 
 
 # --- pages -----------------------------------------------------------------------------------------------
