@@ -47,7 +47,8 @@ KINDS = {
 
 def flatten(value: Any, prefix: str = "") -> dict[str, str]:
     """A value as ``{field path: text}``: ``groups[0].items[2].text`` for a page, and ``""`` for the value
-    itself, so two versions compare field by field."""
+    itself, so two versions compare field by field. An empty list or mapping is no part at all, as a field left
+    out is: the browser editor writes none."""
     if isinstance(value, dict):
         out: dict[str, str] = {}
         for key, item in value.items():
@@ -57,7 +58,7 @@ def flatten(value: Any, prefix: str = "") -> dict[str, str]:
         out = {}
         for i, item in enumerate(value):
             out.update(flatten(item, f"{prefix}[{i}]"))
-        return out or {prefix: "[]"}
+        return out
     if isinstance(value, dt.date):
         return {prefix: value.isoformat()}
     if value is None:

@@ -447,7 +447,8 @@ def _field_description(model: type[BaseModel], loc: KeyPath) -> str | None:
     parent = _walk(model, loc[:-1])
     if isinstance(parent, type) and issubclass(parent, BaseModel):
         field = parent.model_fields.get(str(loc[-1]))
-        return field.description.rstrip(".") if field and field.description else None
+        if field and field.description:  # its first sentence, on one line
+            return re.split(r"(?<=\.)\s", " ".join(field.description.split()), maxsplit=1)[0].rstrip(".")
     return None
 
 

@@ -39,6 +39,10 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
 
 
+LANGUAGES = "\nlanguages:\n  - en\n  - fr\n  - es\n"
+"""The repository's languages in ``content/handbook.yml``, as the browser editor writes them."""
+
+
 def copy_handbook(root: Path, *, offices: bool = False, languages: bool = False) -> Path:
     """Copy the repository's handbook (mkdocs.yml, content, templates, and with ``offices`` the offices)
     into the new folder ``root``, free to build and break.
@@ -53,8 +57,8 @@ def copy_handbook(root: Path, *, offices: bool = False, languages: bool = False)
     if not languages:
         settings = root / "content" / "handbook.yml"
         text = settings.read_text(encoding="utf-8")
-        assert "\nlanguages: [en, fr, es]\n" in text
-        settings.write_text(text.replace("\nlanguages: [en, fr, es]\n", "\n"), encoding="utf-8")
+        assert LANGUAGES in text
+        settings.write_text(text.replace(LANGUAGES, "\n"), encoding="utf-8")
     return root
 
 

@@ -62,6 +62,8 @@ BY_NAME: dict[str, Any] = {
     # Audiences: every part is for the one audience the handbook declares, and an office serves them all.
     "audiences": ["before"], "audiences@HandbookSettings": "make", "audiences@OfficeFile": [],
     "source": "an-article", "low@WriteIn": None, "high@WriteIn": None, "weight": None,
+    # The editor's git host: its values go into admin/config.yml (for Decap), never into a page or a handout.
+    "editor": None,
 }
 Path_ = tuple[Any, ...]
 

@@ -116,12 +116,12 @@ def test_a_mistake_in_a_translation_names_the_translation_and_its_line(root: Pat
 
 
 def test_a_language_without_a_catalog_is_an_error_on_the_line_that_asks_for_it(root: Path) -> None:
-    edit(root / "content" / "handbook.yml", "languages: [en, fr, es]", "languages: [en, fr, es, xx]")
+    edit(root / "content" / "handbook.yml", "  - es\n", "  - es\n  - xx\n")
     result = handbook("check", "--no-pdf")
     assert result.exit_code == 1
     assert re.search(r"content/handbook\.yml:\d+:\d+: languages\[3\]: \"xx\" is not a language code that Babel "
                      "knows", result.output), result.output
-    edit(root / "content" / "handbook.yml", "es, xx]", "es, de]")
+    edit(root / "content" / "handbook.yml", "  - xx\n", "  - de\n")
     result = handbook("check", "--no-pdf")
     assert result.exit_code == 1
     assert "there is no catalog of the site's words in de: templates/locale/de/LC_MESSAGES/messages.po is " \
@@ -321,7 +321,7 @@ def add_german(root: Path) -> None:
     (pages / "while-you-wait.yml").write_text(
         re.sub(r"^title: .*$", "title: Ihre wöchentliche Liste während des Wartens", checklist, flags=re.M),
         encoding="utf-8")
-    edit(root / "content" / "handbook.yml", "languages: [en, fr, es]", "languages: [en, de]")
+    edit(root / "content" / "handbook.yml", "  - fr\n  - es\n", "  - de\n")
 
 
 def test_a_language_the_project_does_not_ship_is_added_without_code(root: Path) -> None:
