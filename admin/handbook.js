@@ -70,7 +70,7 @@ function toData(value, shape) {
     for (const key of keys) {
       const v = toData(value[key], shape && shape.fields ? shape.fields[key] : undefined);
       if (isEmpty(v)) continue;
-      if (v === false && shape && shape.false_default.includes(key)) continue;
+      if (shape && shape.defaults && key in shape.defaults && shape.defaults[key] === v) continue;
       data[key] = v;
     }
     return data;

@@ -19,6 +19,7 @@ by the generator. Both stay files to edit as text.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,8 +28,10 @@ import yaml
 from babel import Locale, UnknownLocaleError
 from pydantic import BaseModel
 
+from .load import load_file
 from .models import ID_PATTERN, LANGUAGE_PATTERN, URL_PATTERN, HandbookSettings
 from .offices import OFFICE_FILE, office_slugs
+from .problems import ContentError, Problem
 from .schema import MODELS, SCHEMA_DIR, modeline
 from .translations import I18N_DIR
 
@@ -54,6 +57,14 @@ PATTERN_HELP = {
 CHOICE_FIELDS = {"phase": "phases", "related": "pages", "packet": "pages", "hide": "pages", "sources": "sources",
                  "source": "sources", "audiences": "audiences"}
 """Fields whose values are ids of things in the content: the form offers them as choices."""
+
+VENDOR = {
+    # address under admin/vendor/ → folder in admin/node_modules/, and the files of it the editor's page loads
+    "decap-cms": ("decap-cms/dist", re.compile(r"^(?:\d+\.)?decap-cms\.js$")),
+    "yaml": ("yaml/browser", re.compile(r"^(?:index|dist/.+)\.js$")),
+}
+PAGE_FILES = ("index.html", "handbook.js")
+"""The editor's own page and code in ``admin/``, beside the two files ``handbook cms`` writes."""
 
 HEADER = ("# Written by `handbook cms` from the models (generator/models.py) and the content: do not edit by hand.\n"
           "# Run `handbook cms` again after adding pages, sources, phases or audiences.\n")
@@ -130,8 +141,28 @@ def _label(name: str) -> str:
     return name.replace("_", " ").capitalize()
 
 
+def _singular(name: str) -> str:
+    """``key_points`` → ``key point``: what the list's "Add …" button adds."""
+    words = {"how": "step", "write_in": "question"}.get(name) or _label(name).lower()
+    return words[:-1] if words.endswith("s") and not words.endswith("ss") else words
+
+
 def _help(schema: dict[str, Any]) -> str:
     return " ".join((schema.get("description") or "").split())
+
+
+def _required_only_when_filled(fields: list[dict[str, Any]], owner: str) -> None:
+    """Inside an optional group of fields (a checklist group's worksheet), what the group requires is optional in
+    the form: Decap checks a group's required fields even when the group is left empty, and would refuse to save
+    every page without one. The help says it; ``handbook check`` and the preview hold the group to it."""
+    for widget in fields:
+        if widget.get("required", True) and widget["widget"] != "hidden":
+            widget["required"] = False
+            widget["hint"] = f"{widget.get('hint', '')} Required when you fill in “{owner}”.".strip()
+        if widget["widget"] == "list":
+            widget.pop("min", None)
+        if widget["widget"] == "object":
+            _required_only_when_filled(widget["fields"], owner)
 
 
 class _Forms:
@@ -167,14 +198,14 @@ class _Forms:
 
     def fields(self, schema: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         required = set(schema.get("required", []))
-        fields, shape = [], {"keys": list(schema["properties"]), "fields": {}, "false_default": []}
+        fields, shape = [], {"keys": list(schema["properties"]), "fields": {}, "defaults": {}}
         for name, sub in schema["properties"].items():
             widget, sub_shape = self.field(name, sub, name in required)
             fields.append(widget)
             if sub_shape:
                 shape["fields"][name] = sub_shape
-            if sub.get("type") == "boolean" and sub.get("default") is False:
-                shape["false_default"].append(name)
+            if sub.get("type") == "boolean" and isinstance(sub.get("default"), bool):
+                shape["defaults"][name] = sub["default"]  # a switch left as it is by default is not written
         return fields, shape
 
     def map_entry(self, key: str, schema: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -208,7 +239,7 @@ class _Forms:
                 return widget | self.bounds(schema, "min", "max"), {}
             if items.get("type") == "object" and "properties" in items:
                 sub_fields, sub_shape = self.fields(items)
-                widget = {**base, "widget": "list", "label_singular": _label(name).rstrip("s").lower() or "entry",
+                widget = {**base, "widget": "list", "label_singular": _singular(name),
                           "collapsed": True, "fields": sub_fields}
                 first = next((f["name"] for f in sub_fields if f["widget"] in ("string", "text")), None)
                 if first:
@@ -216,10 +247,13 @@ class _Forms:
                 return widget | self.bounds(schema, "min", "max"), {"list": sub_shape}
             item_field, _ = self.field("item", items, True)
             item_field.pop("hint", None)
-            widget = {**base, "widget": "list", "field": {**item_field, "label": _label(name)}}
+            widget = {**base, "widget": "list", "label_singular": _singular(name), "field": {**item_field,
+                                                                                        "label": _label(name)}}
             return widget | self.bounds(schema, "min", "max"), {}
         if kind == "object" and "properties" in schema:
             sub_fields, sub_shape = self.fields(schema)
+            if not base["required"]:
+                _required_only_when_filled(sub_fields, base["label"])
             return {**base, "widget": "object", "collapsed": not base["required"], "fields": sub_fields}, sub_shape
         if kind == "object":  # a map of ids, such as reading ease per language
             key = "language" if LANGUAGE_PATTERN in schema.get("patternProperties", {}) or \
@@ -304,7 +338,7 @@ class Editor:
             "folder": self.relative(folder), "extension": "yml",
             "format": self.format_for(kind, folder / "page.yml"),
             "create": create, "delete": False, "slug": "{{slug}}", "identifier_field": "title",
-            "summary": "{{title}} ({{slug}})", "sortable_fields": ["title", "phase", "reviewed"],
+            "summary": "{{title}} ({{filename}})", "sortable_fields": ["title", "phase", "reviewed"],
             "fields": self.shape(kind, choices),
             "description": f"{label}: one file each in {self.relative(folder)}/, named by the page's id.",
         }
@@ -440,3 +474,33 @@ def files_to_normalise(root: Path, config_text: str) -> list[tuple[Path, str]]:
                     found.append((path, collection["format"]))
     return found
 
+
+
+def published_editor(root: Path, content_dir: Path) -> tuple[dict[str, str], dict[str, Path]]:
+    """The editor's files to publish with the site, under ``admin/``, when ``handbook.yml`` asks for it
+    (``editor: publish: true``): its page, a fresh configuration, and Decap's files from ``admin/node_modules``.
+    Nothing otherwise: the handbook's own pages never carry the editor."""
+    settings = _settings(content_dir)
+    if settings is None or settings.editor is None or not settings.editor.publish:
+        return {}, {}
+    folder = root / EDITOR_DIR
+    static = {f"{EDITOR_DIR}/{name}": folder / name for name in PAGE_FILES}
+    for package, (where, allowed) in VENDOR.items():
+        installed = folder / "node_modules" / where
+        for path in sorted(installed.rglob("*.js")) if installed.is_dir() else []:
+            relative = path.relative_to(installed).as_posix()
+            if allowed.match(relative):
+                static[f"{EDITOR_DIR}/vendor/{package}/{relative}"] = path
+    missing = [name for name in PAGE_FILES if not (folder / name).is_file()]
+    if missing or f"{EDITOR_DIR}/vendor/decap-cms/decap-cms.js" not in static:
+        settings_file = content_dir / "handbook.yml"
+        doc, _ = load_file(settings_file)
+        what = (f"{', '.join(f'{EDITOR_DIR}/{name}' for name in missing)} missing from the repository" if missing
+                else "its packages are not installed on this computer")
+        hint = ("restore them (git checkout -- admin/)" if missing else
+                "install them once with: handbook edit --no-browser (then Ctrl+C), or: cd admin && npm ci")
+        message = f"the editor cannot be published with the site: {what}"
+        raise ContentError([doc.problem(("editor", "publish"), message, hint) if doc else
+                            Problem(settings_file, 0, 0, f"editor.publish: {message}", hint=hint)])
+    files = editor_files(root, content_dir)
+    return {f"{EDITOR_DIR}/{name}": text for name, text in files.items()}, static

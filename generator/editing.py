@@ -14,6 +14,7 @@ thing the office installs itself.
 
 from __future__ import annotations
 
+import http.client
 import http.server
 import json
 import os
@@ -24,6 +25,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,18 +34,13 @@ from typing import Any
 
 import yaml
 
-from .cms import CONFIG_FILE, EDITOR_DIR, FORMATS_FILE, editor_files
+from .cms import CONFIG_FILE, EDITOR_DIR, FORMATS_FILE, VENDOR, editor_files
 
 NODE_MAJOR = 20
 INSTALL_HELP = (
     "Install Node.js {major} or later from https://nodejs.org/ (Windows, macOS), or with the computer's package "
     "manager (Debian or Ubuntu: sudo apt install nodejs npm), then run the same command again."
 )
-VENDOR = {
-    # address under /vendor/ → folder in admin/node_modules/, and the files of it the editor's page loads
-    "decap-cms": ("decap-cms/dist", re.compile(r"^(?:\d+\.)?decap-cms\.js$")),
-    "yaml": ("yaml/browser", re.compile(r"^(?:index|dist/.+)\.js$")),
-}
 CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
                  ".json": "application/json", ".yml": "text/yaml; charset=utf-8", ".css": "text/css"}
 
@@ -233,6 +230,7 @@ def free_port(preferred: int) -> int:
     """``preferred`` if nothing listens there on loopback, or else any free port."""
     for port in (preferred, 0):
         with socket.socket() as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the servers do
             try:
                 sock.bind(("127.0.0.1", port))
             except OSError:
@@ -254,13 +252,26 @@ def _wait_for(port: int, process: subprocess.Popen, what: str, seconds: float = 
     raise EditorError(f"{what} did not start within {seconds:.0f} seconds.")
 
 
+def _served_at(address: str) -> str:
+    """Where ``mkdocs serve`` shows the handbook: under the path of its ``site_url`` (it redirects ``/`` there)."""
+    connection = http.client.HTTPConnection(urllib.parse.urlsplit(address).netloc, timeout=10)
+    try:
+        connection.request("GET", "/")
+        location = connection.getresponse().getheader("Location")
+    except OSError:
+        return address
+    finally:
+        connection.close()
+    return urllib.parse.urljoin(address, location) if location else address
+
+
 @contextmanager
 def running(root: Path, content_dir: Path, config_file: Path, *, port: int, preview_port: int | None,
             say: Any = print) -> Iterator[str]:
     """Start the three servers; yield the editor's address; stop them all at the end."""
     branch = current_branch(root)
     folder = ensure_installed(root, say)
-    proxy_port = free_port(port + 1)
+    proxy_port = free_port(port + 1 if port else 0)  # port 0: any free port, for each server
     processes: list[subprocess.Popen] = []
     server = None
     try:
@@ -279,12 +290,13 @@ def running(root: Path, content_dir: Path, config_file: Path, *, port: int, prev
             processes.append(serve)
             preview = f"http://127.0.0.1:{preview_port}/"
         _wait_for(proxy_port, git_server, "The editor's git server (decap-server)")
-        handler = type("Handler", (_Handler,), {"editor": LocalEditor(root, content_dir, branch, proxy_port,
-                                                                       preview)})
+        editor = LocalEditor(root, content_dir, branch, proxy_port, preview)
+        handler = type("Handler", (_Handler,), {"editor": editor})
         server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port(port)), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         if preview_port is not None:
             _wait_for(preview_port, processes[-1], "The live preview (handbook serve)", seconds=120)
+            editor.preview = _served_at(preview)
         yield f"http://127.0.0.1:{server.server_address[1]}/"
     finally:
         if server is not None:

@@ -41,7 +41,7 @@ KEPT_FROM_PAGE = ("kind", "phase", "related", "sources", "order", "channel", "pr
 KEPT_INSIDE = NOT_WORDS_INSIDE
 """Fields inside a page's entries that are not words: always the original's, entry by entry, so a translation
 need not repeat them."""
-KEPT_FROM_SETTINGS = ("language", "languages", "paper", "packet", "editorial")
+KEPT_FROM_SETTINGS = ("language", "languages", "paper", "packet", "editorial", "editor")
 """``handbook.yml``'s settings that are not words: always the original's."""
 NOT_WORDS = {"id", "url", "email", "phone", "booking_url", "site_url", "logo", "published", "reviewed", *KEPT_INSIDE}
 """Fields anywhere in a file that hold no words to translate (ids, numbers, addresses, dates)."""
