@@ -756,10 +756,11 @@ def cms(config_file: Path, check_only: bool, normalise_files: bool) -> None:
 @main.command()
 @debug_option
 @config_option
-@click.option("-p", "--port", type=click.IntRange(1, 65535), default=8080, show_default=True,
-              help="The editor's port on this computer (127.0.0.1); the git server takes the next free one.")
-@click.option("--preview-port", type=click.IntRange(1, 65535), default=8000, show_default=True,
-              help="The live preview's port (127.0.0.1).")
+@click.option("-p", "--port", type=click.IntRange(0, 65535), default=8080, show_default=True,
+              help="The editor's port on this computer (127.0.0.1); the git server takes the next free one. "
+                   "0: any free port.")
+@click.option("--preview-port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="The live preview's port (127.0.0.1). 0: any free port.")
 @click.option("--no-preview", is_flag=True, help="Do not start the live preview beside the forms.")
 @click.option("--no-browser", is_flag=True, help="Do not open the editor in the default browser.")
 def edit(config_file: Path, port: int, preview_port: int, no_preview: bool, no_browser: bool) -> None:

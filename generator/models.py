@@ -235,6 +235,7 @@ class OfficeFile(Model):
         return list(self.languages) or [self.language]
 
 
+REPO_PATTERN = r"^[\w.-]+(?:/[\w.-]+)+$"
 GIT_HOSTS = {"gitlab": "https://gitlab.com", "gitea": None, "github": "https://github.com"}
 
 
@@ -245,7 +246,7 @@ class Editor(Model):
     host: Literal["gitlab", "gitea", "github"]
     """Where the handbook's repository is kept: `gitlab` (GitLab.com or your own GitLab), `gitea` (Gitea or
     Forgejo, such as Codeberg) or `github`."""
-    repo: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[\w.-]+(?:/[\w.-]+)+$")]
+    repo: Annotated[str, StringConstraints(strip_whitespace=True, pattern=REPO_PATTERN)]
     """The repository, as `owner/name` (on GitLab, `group/subgroup/name` too)."""
     branch: Text = "main"
     """The branch the handbook is published from. Each save is a commit on it, or, with `review: true`, a

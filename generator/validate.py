@@ -27,6 +27,7 @@ from .models import (
     ID_PATTERN,
     PAGE_KINDS,
     PHONE_PATTERN,
+    REPO_PATTERN,
     URL_PATTERN,
     AnyPage,
     Checklist,
@@ -330,6 +331,10 @@ def _problem_from_error(doc: Document, model: type[BaseModel], error: Any) -> Pr
             return doc.problem(loc, f"expected a phone number, got {got}",
                                "write the number with digits, spaces, hyphens or brackets, like +1 555 0100; "
                                "put opening hours under hours")
+        if ctx.get("pattern") == REPO_PATTERN:
+            return doc.problem(loc, f"expected the repository as owner/name, got {got}",
+                               "copy it from the repository's address: https://gitlab.com/careers/handbook is "
+                               "careers/handbook")
         return doc.problem(loc, f"{got} is not a valid id",
                            "ids use lowercase letters, digits and hyphens, like after-the-interview")
     if kind == "string_too_short":
