@@ -378,8 +378,8 @@ def backend(settings: HandbookSettings | None) -> tuple[dict[str, Any], dict[str
         chosen = {"name": "gitlab", "repo": editor.repo, "branch": editor.branch, "auth_type": "pkce",
                   "app_id": editor.app_id, "base_url": address, "api_root": f"{address}/api/v4",
                   "auth_endpoint": "oauth/authorize"}
-    elif editor.host == "gitea":
-        chosen = {"name": "gitea", "repo": editor.repo, "branch": editor.branch, "app_id": editor.app_id,
+    elif editor.host in ("forgejo", "gitea"):
+        chosen = {"name": editor.host, "repo": editor.repo, "branch": editor.branch, "app_id": editor.app_id,
                   "base_url": address, "api_root": f"{address}/api/v1"}
     else:
         chosen = {"name": "github", "repo": editor.repo, "branch": editor.branch, "base_url": editor.auth_url}

@@ -236,16 +236,16 @@ class OfficeFile(Model):
 
 
 REPO_PATTERN = r"^[\w.-]+(?:/[\w.-]+)+$"
-GIT_HOSTS = {"gitlab": "https://gitlab.com", "gitea": None, "github": "https://github.com"}
+GIT_HOSTS = {"gitlab": "https://gitlab.com", "forgejo": None, "gitea": None, "github": "https://github.com"}
 
 
 class Editor(Model):
     """Editing in the browser through the office's git host (`handbook edit`, on this computer, needs none of
     this). See EDITING.md, "Setting up editing through your git host"."""
 
-    host: Literal["gitlab", "gitea", "github"]
-    """Where the handbook's repository is kept: `gitlab` (GitLab.com or your own GitLab), `gitea` (Gitea or
-    Forgejo, such as Codeberg) or `github`."""
+    host: Literal["gitlab", "forgejo", "gitea", "github"]
+    """Where the handbook's repository is kept: `gitlab` (GitLab.com or your own GitLab), `forgejo` (a Forgejo
+    server, such as Codeberg), `gitea` (a Gitea server) or `github`."""
     repo: Annotated[str, StringConstraints(strip_whitespace=True, pattern=REPO_PATTERN)]
     """The repository, as `owner/name` (on GitLab, `group/subgroup/name` too)."""
     branch: Text = "main"
@@ -253,22 +253,23 @@ class Editor(Model):
     change request against it."""
     address: Url | None = None
     """The host's address when it is not GitLab.com or GitHub: your own GitLab (`https://gitlab.example.org`),
-    or a Gitea or Forgejo server (`https://codeberg.org`). Required for `gitea`."""
+    or a Forgejo or Gitea server (`https://codeberg.org`). Required for `forgejo` and `gitea`."""
     app_id: Text | None = None
-    """GitLab, Gitea and Forgejo: the Application ID of the OAuth application registered for the editor (no
-    server of your own is needed). Required for `gitlab` and `gitea`."""
+    """GitLab, Forgejo and Gitea: the Application ID (Client ID) of the OAuth application registered for the
+    editor (no server of your own is needed). Required for `gitlab`, `forgejo` and `gitea`."""
     auth_url: Url | None = None
     """GitHub only: the address of the OAuth helper that signs editors in to GitHub. Required for `github`."""
     review: StrictBool = False
     """`true`: each save becomes a change request (a pull or merge request) for someone to review and merge,
-    instead of a commit on `branch`."""
+    instead of a commit on `branch`. Not with `gitea`, whose editor saves commits only."""
     publish: StrictBool = False
     """`true`: the editor is published with the site, at `admin/`. Leave it `false` to keep it off the site;
     `handbook edit` works either way."""
 
     @model_validator(mode="after")
     def _sign_in(self) -> Editor:
-        needs = {"gitlab": ["app_id"], "gitea": ["address", "app_id"], "github": ["auth_url"]}[self.host]
+        needs = {"gitlab": ["app_id"], "forgejo": ["address", "app_id"], "gitea": ["address", "app_id"],
+                 "github": ["auth_url"]}[self.host]
         missing = [name for name in needs if getattr(self, name) is None]
         if missing:
             raise PydanticCustomError("handbook_editor", "`host: {host}` needs {missing}: see EDITING.md, "
@@ -276,6 +277,10 @@ class Editor(Model):
                                       {"host": self.host, "missing": " and ".join(f"`{m}`" for m in missing)})
         if self.auth_url is not None and self.host != "github":
             raise PydanticCustomError("handbook_editor", "`auth_url` is only for `host: github`: remove it")
+        if self.review and self.host == "gitea":
+            raise PydanticCustomError("handbook_editor", "the editor cannot send changes for review through Gitea "
+                                      "(each save is a commit): remove `review: true`, or, if your server runs "
+                                      "Forgejo, write `host: forgejo`")
         return self
 
     @property

@@ -151,9 +151,12 @@ def test_the_office_git_host_decides_the_backend(tmp_path: Path) -> None:
         "host: gitlab\n  repo: careers/handbook\n  app_id: abc\n  review: true":
             {"name": "gitlab", "repo": "careers/handbook", "auth_type": "pkce", "app_id": "abc",
              "base_url": "https://gitlab.com", "api_root": "https://gitlab.com/api/v4"},
-        "host: gitea\n  repo: careers/handbook\n  address: https://codeberg.org\n  app_id: xyz":
-            {"name": "gitea", "repo": "careers/handbook", "app_id": "xyz", "base_url": "https://codeberg.org",
+        "host: forgejo\n  repo: careers/handbook\n  address: https://codeberg.org/\n  app_id: xyz\n  review: true":
+            {"name": "forgejo", "repo": "careers/handbook", "app_id": "xyz", "base_url": "https://codeberg.org",
              "api_root": "https://codeberg.org/api/v1"},
+        "host: gitea\n  repo: careers/handbook\n  address: https://git.example.org\n  app_id: xyz":
+            {"name": "gitea", "repo": "careers/handbook", "app_id": "xyz", "base_url": "https://git.example.org",
+             "api_root": "https://git.example.org/api/v1"},
         "host: github\n  repo: careers/handbook\n  branch: live\n  auth_url: https://auth.example.org":
             {"name": "github", "repo": "careers/handbook", "branch": "live", "base_url": "https://auth.example.org"},
     }
