@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 import time
 from collections.abc import Iterator
@@ -237,8 +238,12 @@ def check(config_file: Path, output_format: str, strict: bool, no_pdf: bool, off
                    "offices built at once; otherwise PDF handouts made at once.")
 @click.option("--offline", is_flag=True,
               help="Build a site that works opened from disk (a USB stick, a shared folder), search included.")
+@click.option("--shard", metavar="K/N", callback=lambda ctx, param, value: _shard(value),
+              help="With --all: build only share K of N of the offices (every Nth office in alphabetical order, "
+                   "from the Kth), for N build machines side by side; then put the shares together with "
+                   "handbook assemble.")
 def build(config_file: Path, strict: bool, verbose: bool, no_pdf: bool, office: str | None, all_offices: bool,
-          jobs: int | None, offline: bool) -> None:
+          jobs: int | None, offline: bool, shard: tuple[int, int] | None) -> None:
     """Check the content, then build the website and its PDF handouts into the site folder.
 
     Each checklist (and each guide or script marked printable) becomes site/handouts/<id>.pdf, and the
@@ -254,21 +259,34 @@ def build(config_file: Path, strict: bool, verbose: bool, no_pdf: bool, office: 
     """
     if all_offices and office:
         raise click.UsageError("give --office SLUG or --all, not both")
+    if shard and not all_offices:
+        raise click.UsageError("--shard K/N shares out the offices: give it with --all")
     base = _project(config_file)
     try:
         with locked(base.site_dir):
-            _build(base, strict, verbose, no_pdf, office, all_offices, jobs, offline)
+            if all_offices:
+                _build_all(base, strict=strict, handouts=not no_pdf, jobs=jobs, share=shard)
+            else:
+                _build(base, strict, verbose, no_pdf, office, jobs, offline)
     except Busy as error:
         click.secho(f"Error: {error}.", fg="red", err=True)
         sys.exit(1)
 
 
-def _build(base: Project, strict: bool, verbose: bool, no_pdf: bool, office: str | None, all_offices: bool,
-           jobs: int | None, offline: bool) -> None:
+def _shard(value: str | None) -> tuple[int, int] | None:
+    """``--shard 2/4`` → (2, 4)."""
+    if value is None:
+        return None
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", value)
+    if not match or not 1 <= int(match[1]) <= int(match[2]):
+        raise click.BadParameter(f"expected K/N, the share K of N (from 1/N to N/N), such as 2/4; got {value!r}",
+                                 param_hint="'--shard'")
+    return int(match[1]), int(match[2])
+
+
+def _build(base: Project, strict: bool, verbose: bool, no_pdf: bool, office: str | None, jobs: int | None,
+           offline: bool) -> None:
     start = time.monotonic()
-    if all_offices:
-        _build_all(base, strict=strict, handouts=not no_pdf, jobs=jobs)
-        return
     project = _with_office(base, office)
     try:
         site = _generate(project, strict=strict, handouts=not no_pdf, jobs=jobs)
@@ -287,16 +305,23 @@ def _build(base: Project, strict: bool, verbose: bool, no_pdf: bool, office: str
                 fg="green")
 
 
-def _build_all(project: Project, *, strict: bool, handouts: bool, jobs: int | None) -> None:
-    import os
-
+def _build_all(project: Project, *, strict: bool, handouts: bool, jobs: int | None,
+               share: tuple[int, int] | None = None) -> None:
     from .offices import office_slugs
+    from .pipeline import shard
 
     start = time.monotonic()
     slugs = office_slugs(project.offices_dir)
     if not slugs:
         _fail_setup(SetupError(f"there are no offices in {display_path(project.offices_dir)}/: "
                                "create one with: handbook new-office SLUG"))
+    if share:
+        every = len(slugs)
+        slugs = shard(slugs, *share)
+        click.echo(f"Share {share[0]} of {share[1]}: {len(slugs)} of the {every} offices.", err=True)
+        if not slugs:
+            click.secho("Nothing to build in this share: there are more shares than offices.", fg="green")
+            return
     workers = min(jobs or os.cpu_count() or 1, len(slugs))
     click.echo(f"Building {len(slugs)} offices, {workers} at a time...", err=True)
 
@@ -307,7 +332,8 @@ def _build_all(project: Project, *, strict: bool, handouts: bool, jobs: int | No
             click.echo("\n".join("      " + line for line in result.details.splitlines()))
 
     try:
-        results = build_all(project, slugs, jobs=workers, strict=strict, handouts=handouts, done=done)
+        results = build_all(project, slugs, jobs=workers, strict=strict, handouts=handouts, done=done,
+                            index=share is None)
     except KeyboardInterrupt:
         click.secho(f"Interrupted; {display_path(project.site_dir)}/ was left as it was.", fg="red", err=True)
         sys.exit(130)
@@ -317,6 +343,38 @@ def _build_all(project: Project, *, strict: bool, handouts: bool, jobs: int | No
     if failed:
         click.secho(f"{message} Failed: {', '.join(r.slug for r in failed)} (each keeps its last good version).",
                     fg="red", bold=True)
+        sys.exit(1)
+    click.secho(message, fg="green")
+
+
+@main.command()
+@debug_option
+@config_option
+@click.argument("shards", nargs=-1, required=True, type=click.Path(path_type=Path))
+def assemble(config_file: Path, shards: tuple[Path, ...]) -> None:
+    """Put together the sites of `handbook build --all --shard K/N` into the site folder, with the index of
+    every office: the same site, byte for byte, as one `handbook build --all`.
+
+    Give the folder each shard built (its site/ folder, as the build machine handed it on). An office missing
+    from every shard (its build failed) is listed as not built yet.
+    """
+    from .pipeline import assemble as put_together
+
+    project = _project(config_file)
+    start = time.monotonic()
+    try:
+        with locked(project.site_dir):
+            results = put_together(project, list(shards))
+    except Busy as error:
+        click.secho(f"Error: {error}.", fg="red", err=True)
+        sys.exit(1)
+    except SetupError as error:
+        _fail_setup(error)
+    missing = [result.slug for result in results if not result.ok]
+    message = (f"Assembled {len(results) - len(missing)} of {len(results)} offices from {len(shards)} shares into "
+               f"{display_path(project.site_dir)}/ in {time.monotonic() - start:.1f} s.")
+    if missing:
+        click.secho(f"{message} Not built by any share: {', '.join(missing)}.", fg="red", bold=True)
         sys.exit(1)
     click.secho(message, fg="green")
 

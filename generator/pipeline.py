@@ -533,11 +533,19 @@ def what_was_built(site: RenderedSite) -> str:
     return f"{len(site.pages)} pages{made}{each}"
 
 
+def shard(slugs: list[str], number: int, count: int) -> list[str]:
+    """Share ``number`` of ``count`` (from 1) of the offices: every ``count``-th office in alphabetical order,
+    from the ``number``-th. The same offices give the same shares on every runner, each within one office of
+    the others in size."""
+    return [slug for index, slug in enumerate(sorted(slugs)) if index % count == number - 1]
+
+
 def build_all(project: Project, slugs: list[str], *, jobs: int, strict: bool = False, handouts: bool = True,
-              done: Any = None) -> list[OfficeResult]:
+              done: Any = None, index: bool = True) -> list[OfficeResult]:
     """Build every office in ``slugs`` into ``site/<slug>/``, ``jobs`` at a time in separate processes, with an
-    index page at ``site/index.html``. The whole site folder is swapped in at the end; an office whose build
-    failed keeps its last good version. ``done(result)`` is called as each office finishes."""
+    index page at ``site/index.html`` (unless not ``index``: a shard's build, whose index :func:`assemble`
+    writes). The whole site folder is swapped in at the end; an office whose build failed keeps its last good
+    version. ``done(result)`` is called as each office finishes."""
     import shutil
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
@@ -562,8 +570,44 @@ def build_all(project: Project, slugs: list[str], *, jobs: int, strict: bool = F
             if not result.ok and previous.is_dir() and not (staging / slug).exists():
                 shutil.copytree(previous, staging / slug)  # the last good version stays published
         ordered = [results[slug] for slug in slugs]
-        write_files(staging, {"index.html": offices_index(ordered, staging)}, {})
+        if index:
+            write_files(staging, {"index.html": offices_index(ordered, staging)}, {})
     return ordered
+
+
+def assemble(project: Project, shards: list[Path]) -> list[OfficeResult]:
+    """Put the sites built by ``build --all --shard K/N`` (each a folder of office folders) together into the
+    site folder, with the index of every office: the same files, byte for byte, as one unsharded build.
+    Raise :class:`SetupError` for a folder that is not an office's, or an office built by two shards."""
+    import shutil
+
+    from .offices import load_office, office_slugs
+
+    slugs = office_slugs(project.offices_dir)
+    with staged(project.site_dir) as staging:
+        for folder in shards:
+            if not folder.is_dir():
+                raise SetupError(f"{display_path(folder)} is not a folder: give the folders the shards built")
+            for child in sorted(folder.iterdir()):
+                if not child.is_dir():
+                    continue  # a whole site's index, say: the index is written here, for every office
+                if child.name not in slugs:
+                    raise SetupError(f"{display_path(child)} is not an office's site: offices/ has no "
+                                     f"{child.name}/ (give the folders the shards built, each holding office "
+                                     "folders)")
+                if (staging / child.name).exists():
+                    raise SetupError(f"{child.name} was built by two shards (again in {display_path(folder)}): "
+                                     "give each shard's folder once, from one run")
+                shutil.copytree(child, staging / child.name)
+        results = []
+        for slug in slugs:
+            try:
+                name = load_office(project.offices_dir, slug).settings.name
+            except ContentError:
+                name = slug  # as build_office names an office it could not read
+            results.append(OfficeResult(slug, name, (staging / slug / "index.html").is_file(), ""))
+        write_files(staging, {"index.html": offices_index(results, staging)}, {})
+    return results
 
 
 def offices_index(results: list[OfficeResult], site: Path) -> str:
