@@ -154,24 +154,24 @@ def test_a_new_office_builds_as_scaffolded(tmp_path: Path) -> None:
 BREAKAGES = {
     "colour not hex": (
         "office.yml", ('primary: "#0b5563"', 'primary: "teal"'),
-        r'offices/northfield/office\.yml:8:12: colors\.primary: expected a colour written as # and six hex '
+        r'offices/northfield/office\.yml:6:12: colors\.primary: expected a colour written as # and six hex '
         r'digits, like #1f5f8b, got "teal"'),
     "colour too light": (
         "office.yml", ('primary: "#0b5563"', 'primary: "#7fb3c0"'),
-        r"offices/northfield/office\.yml:8:12: colors\.primary: white text on #7fb3c0 has a contrast of only "
+        r"offices/northfield/office\.yml:6:12: colors\.primary: white text on #7fb3c0 has a contrast of only "
         r"2\.\d:1; people need at least 4\.5:1 to read it \(WCAG AA\)\n(?:.*\n)*?  hint: use a darker shade, such as "
         r"#[0-9a-f]{6} \(4\.\d:1\)"),
     "unknown hidden page": (
         "office.yml", ("  - follow-up-note", "  - follow-up-notes"),
-        r'offices/northfield/office\.yml:21:5: hide\[0\]: no page has the id "follow-up-notes"\n'
+        r'offices/northfield/office\.yml:18:5: hide\[0\]: no page has the id "follow-up-notes"\n'
         r'(?:.*\n)*?  hint: did you mean "follow-up-note"\?'),
     "missing logo": (
         "office.yml", ("logo: logo.svg", "logo: crest.svg"),
-        r'offices/northfield/office\.yml:6:7: logo: the logo file "crest\.svg" does not exist\n'
+        r'offices/northfield/office\.yml:4:7: logo: the logo file "crest\.svg" does not exist\n'
         r"(?:.*\n)*?  hint: the image files in the office's folder are: logo\.svg"),
     "logo outside the folder": (
         "office.yml", ("logo: logo.svg", "logo: ../passerelle/logo.svg"),
-        r"offices/northfield/office\.yml:6:7: logo: the logo \"\.\./passerelle/logo\.svg\" is outside the "
+        r"offices/northfield/office\.yml:4:7: logo: the logo \"\.\./passerelle/logo\.svg\" is outside the "
         r"office's folder"),
     "patch of an unknown page": (
         "patches/offer-decision.yml", None,
