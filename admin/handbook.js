@@ -120,6 +120,10 @@ export function register(CMS, YAML, spec, local) {
       const pattern = spec.previews[collection] ?? spec.previews[slug] ?? "";
       const where = previewAddress(pattern, slug, local);
       const style = { font: "16px/1.5 system-ui, sans-serif", margin: "0 0 8px", color: "#222" };
+      if ("preview" in local && !local.preview) {
+        return h("p", { style }, "The live preview is off (handbook edit --no-preview). Start the editor without "
+          + "--no-preview to see each page beside its form.");
+      }
       if (where.office) {
         return h("p", { style }, `This page is part of the office ${where.office}'s handbook, and the preview `
           + `here shows the base handbook. To see the office's handbook with this page, publish, then build it: `
