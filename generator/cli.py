@@ -19,7 +19,6 @@ from typing import NoReturn
 
 import click
 
-from .cms import editor_files
 from .failures import EXIT_BUG, EXIT_MACHINE, MachineError, from_os_error
 from .pipeline import (
     BuildFailed,
@@ -772,7 +771,7 @@ def cms(config_file: Path, check_only: bool, normalise_files: bool) -> None:
     from the content as it is (phases, pages, sources, audiences). Run it again after adding pages, sources,
     phases or audiences, and commit admin/. An office's patches stay text files: see EDITING.md.
     """
-    from .cms import CONFIG_FILE, FORMATS_FILE, files_to_normalise
+    from .cms import CONFIG_FILE, FORMATS_FILE, editor_files, files_to_normalise
     from .editing import EditorError, editor_dir, normalise
 
     project = _project(config_file)
