@@ -1,6 +1,6 @@
-"""Building a network of offices on several machines: `handbook build --all --shard K/N` builds a stable share of
+"""Building a network of offices: on several machines, `handbook build --all --shard K/N` builds a stable share of
 the offices, and `handbook assemble` puts the shares together into the same site, byte for byte, as one
-unsharded `handbook build --all`."""
+unsharded `handbook build --all`; in one process, each build still gets its own theme's files."""
 
 from __future__ import annotations
 
@@ -75,3 +75,26 @@ def test_a_share_is_given_as_k_of_n_with_all(tmp_path: Path) -> None:
         assert result.returncode == 2 and "expected K/N, the share K of N" in result.stderr, wrong
     alone = handbook("build", "--shard", "1/2", cwd=root)
     assert alone.returncode == 2 and "give it with --all" in alone.stderr
+
+
+@pytest.mark.slow
+def test_builds_in_one_process_list_each_theme_s_own_files(tmp_path: Path) -> None:
+    """The theme's files are listed once per process (a third of a small office's build): a second project
+    whose theme has an override folder still gets that folder's files."""
+    from generator.pipeline import build_office
+
+    plain = copy_handbook(tmp_path / "plain", offices=True)
+    themed = copy_handbook(tmp_path / "themed", offices=True)
+    overrides = themed / "overrides" / "assets"
+    overrides.mkdir(parents=True)
+    (overrides / "extra.css").write_text("p { margin: 0 }\n", encoding="utf-8")
+    config = themed / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "\ntheme:\n  name: material\n" in text
+    config.write_text(text.replace("\ntheme:\n  name: material\n", "\ntheme:\n  name: material\n"
+                                   "  custom_dir: overrides\n", 1), encoding="utf-8")
+    for root in (plain, themed, plain):
+        result = build_office(root / "mkdocs.yml", "northfield", root / "site" / "northfield", handouts=False)
+        assert result.ok, result.details
+    assert (themed / "site" / "northfield" / "assets" / "extra.css").is_file()
+    assert not (plain / "site" / "northfield" / "assets" / "extra.css").exists()
