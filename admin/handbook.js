@@ -102,8 +102,13 @@ export function previewAddress(pattern, slug, local) {
   let path = pattern.replace("{slug}", slug === "index" ? "" : slug).replace(/^index\/$/, "");
   const office = /^office:([^:]+):(.*)$/.exec(path);
   if (office) {
-    if (local.preview) return { office: office[1] };  // the local preview is the base handbook's
-    path = `${office[1]}/${office[2]}`;  // published: each office's handbook is under its slug
+    if (local.preview && local.office === office[1]) {
+      path = office[2];  // `handbook edit --office SLUG`: the live preview is this office's handbook
+    } else if (local.preview) {
+      return { office: office[1] };  // the live preview is the base handbook's, or another office's
+    } else {
+      path = `${office[1]}/${office[2]}`;  // published: each office's handbook is under its slug
+    }
   }
   return { address: `${local.preview || "../"}${path}` };
 }
@@ -126,8 +131,8 @@ export function register(CMS, YAML, spec, local) {
       }
       if (where.office) {
         return h("p", { style }, `This page is part of the office ${where.office}'s handbook, and the preview `
-          + `here shows the base handbook. To see the office's handbook with this page, publish, then build it: `
-          + `handbook build --office ${where.office}`);
+          + `here shows ${local.office ? `the office ${local.office}'s` : "the base"} handbook. To see this page `
+          + `beside its form, start the editor with: handbook edit --office ${where.office}`);
       }
       return h("div", { style: { height: "100%" } },
         h("p", { style }, "The page as the handbook shows it now, with any problems found at the top. "

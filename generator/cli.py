@@ -663,16 +663,21 @@ def stamp_command(config_file: Path, office: str | None, language: str, pages: t
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, metavar="IP:PORT",
               help="Where to serve the preview.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in the default browser.")
-def serve(config_file: Path, dev_addr: str, open_browser: bool) -> None:
+@office_option
+def serve(config_file: Path, dev_addr: str, open_browser: bool, office: str | None) -> None:
     """Preview the handbook, rebuilding it whenever content or templates change.
 
     Leave it running while you edit: each save rebuilds the pages and reloads the browser. If a change has
-    a problem, the problem is shown here and the preview keeps the last good version.
+    a problem, the problem is shown here and the preview keeps the last good version. With --office SLUG,
+    it previews that office's handbook, and watches offices/SLUG/ too.
     """
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    project = _project(config_file)
+    from .plugin import HandbookPlugin
+
+    project = _project(config_file, office)
     _generate(project, handouts=False)  # report problems plainly before starting the server
+    HandbookPlugin.serve_office = office
     logger = logging.getLogger("mkdocs")
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
@@ -820,7 +825,11 @@ def cms(config_file: Path, check_only: bool, normalise_files: bool) -> None:
               help="The live preview's port (127.0.0.1). 0: any free port.")
 @click.option("--no-preview", is_flag=True, help="Do not start the live preview beside the forms.")
 @click.option("--no-browser", is_flag=True, help="Do not open the editor in the default browser.")
-def edit(config_file: Path, port: int, preview_port: int, no_preview: bool, no_browser: bool) -> None:
+@click.option("--office", metavar="SLUG", default=None,
+              help="Preview this career office's handbook beside the forms (its own pages, and the base pages "
+                   "as it publishes them).")
+def edit(config_file: Path, port: int, preview_port: int, no_preview: bool, no_browser: bool,
+         office: str | None) -> None:
     """Edit the handbook in the browser: a form for each page, and each Publish saved as a git commit.
 
     Starts the editor on this computer only (127.0.0.1), with the live preview beside each form, and opens
@@ -831,11 +840,11 @@ def edit(config_file: Path, port: int, preview_port: int, no_preview: bool, no_b
 
     from .editing import EditorError, running
 
-    project = _project(config_file)
+    project = _project(config_file, office)  # an office that does not build is reported before anything starts
     root = project.config_file.parent
     try:
         with running(root, project.content_dir, project.config_file, port=port,
-                     preview_port=None if no_preview else preview_port, say=click.echo) as address:
+                     preview_port=None if no_preview else preview_port, say=click.echo, office=office) as address:
             click.secho(f"The editor is open at {address}", fg="green", bold=True)
             click.echo("Each Publish saves the page as a commit on the current branch. Stop the editor with "
                        "Ctrl+C.")

@@ -211,13 +211,15 @@ class LocalEditor:
     branch: str
     proxy_port: int
     preview: str | None
+    office: str | None = None
+    """The office whose handbook the live preview shows (``handbook edit --office``)."""
 
     def file(self, address: str) -> bytes | None:
         folder = editor_dir(self.root)
         if address in (CONFIG_FILE, FORMATS_FILE):
             return local_config(self.root, self.content_dir, self.branch, self.proxy_port)[address].encode()
         if address == "local.json":
-            return json.dumps({"preview": self.preview}).encode()
+            return json.dumps({"preview": self.preview, "office": self.office}).encode()
         if address in ("index.html", "handbook.js"):
             return (folder / address).read_bytes()
         if address.startswith("vendor/"):
@@ -267,7 +269,7 @@ def _served_at(address: str) -> str:
 
 @contextmanager
 def running(root: Path, content_dir: Path, config_file: Path, *, port: int, preview_port: int | None,
-            say: Any = print) -> Iterator[str]:
+            say: Any = print, office: str | None = None) -> Iterator[str]:
     """Start the three servers; yield the editor's address; stop them all at the end."""
     branch = current_branch(root)
     folder = ensure_installed(root, say)
@@ -286,11 +288,12 @@ def running(root: Path, content_dir: Path, config_file: Path, *, port: int, prev
             preview_port = free_port(preview_port)
             serve = subprocess.Popen(
                 [sys.executable, "-m", "generator", "serve", "-f", str(config_file), "-a",
-                 f"127.0.0.1:{preview_port}"], cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+                 f"127.0.0.1:{preview_port}", *(["--office", office] if office else [])], cwd=root,
+                stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
             processes.append(serve)
             preview = f"http://127.0.0.1:{preview_port}/"
         _wait_for(proxy_port, git_server, "The editor's git server (decap-server)")
-        editor = LocalEditor(root, content_dir, branch, proxy_port, preview)
+        editor = LocalEditor(root, content_dir, branch, proxy_port, preview, office)
         handler = type("Handler", (_Handler,), {"editor": editor})
         server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port(port)), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()

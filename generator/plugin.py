@@ -155,6 +155,10 @@ class HandbookConfig(Config):
 class HandbookPlugin(BasePlugin[HandbookConfig]):
     """Generates the handbook's pages from the YAML in ``docs_dir``."""
 
+    serve_office: str | None = None
+    """Set by ``handbook serve --office SLUG`` before MkDocs loads the plugin: the office to preview, as the
+    ``office`` option would."""
+
     def __init__(self) -> None:
         self.serving = False
         self.site: RenderedSite | None = None
@@ -175,6 +179,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     def templates_dir(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path).parent / self.config.templates
+
+    def office(self, config: MkDocsConfig) -> str | None:
+        """The office whose handbook this builds, if any: the ``office`` option, or ``serve --office``."""
+        return self.config.office or self.serve_office
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -265,7 +273,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     def _generate(self, config: MkDocsConfig) -> RenderedSite:
         """The pages, and the PDF handouts unless the plugin's ``handouts`` option is false."""
-        project = Project.of(config, self).with_office(self.config.office)
+        project = Project.of(config, self).with_office(self.office(config))
         site = project.generate(handouts=self.config.handouts)
         if any(one.handouts for one in site.every_language):
             if self.press is None:
@@ -396,4 +404,6 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def on_serve(self, server, /, *, config: MkDocsConfig, builder):  # type: ignore[no-untyped-def]
         # docs_dir (the content) and mkdocs.yml are watched by MkDocs itself.
         server.watch(str(self.templates_dir(config)))
+        if office := self.office(config):  # the office's own files, which sit beside the content
+            server.watch(str(Path(config.config_file_path).parent / "offices" / office))
         return server

@@ -5,7 +5,8 @@ them).
 One session: add an item to a checklist, change a thought on a recovery page, create a guide; publish each. Then:
 one commit per publish, each named after its page; every saved file starts with its schema line; the diff of
 each edit holds only the edited lines; ``handbook check`` passes on the result; the live preview beside the form
-shows the change; and the browser asked nothing of any host but this computer.
+shows the change; and the browser asked nothing of any host but this computer. With ``--office``, the preview
+is the office's handbook.
 
 Needs the editor's packages (admin/node_modules: .ci/run installs them with npm ci) and Chromium.
 """
@@ -230,3 +231,25 @@ def test_a_counsellor_edits_three_pages_and_each_publish_is_a_clean_commit(
     hosts = {urlsplit(url).hostname for url in requested if not url.startswith(("data:", "blob:"))}
     assert hosts == {"127.0.0.1"}, hosts
 
+
+
+def test_an_office_previews_its_own_handbook_beside_its_forms(repository: Path,
+                                                              session: tuple[Any, list[str]]) -> None:
+    """`handbook edit --office northfield`: the office's own pages, and the base pages as it publishes them."""
+    own = yaml.safe_load((repository / "offices/northfield/content/mock-interviews.yml").read_text(encoding="utf-8"))
+    name = yaml.safe_load((repository / "offices/northfield/office.yml").read_text(encoding="utf-8"))["name"]
+    with running(repository, repository / "content", repository / "mkdocs.yml", port=0, preview_port=0,
+                 say=lambda *_: None, office="northfield") as address:
+        page = session[0].context.new_page()  # the same browser, another editor
+        page.set_default_timeout(30_000)
+        page.goto(address)
+        page.get_by_role("button", name="Login").click()
+        open_entry(page, address, "office-northfield-page", "mock-interviews", own["title"])
+        preview = page.frame_locator("iframe").first.frame_locator("iframe[title='The page in the handbook']")
+        assert preview.get_by_role("heading", level=1).inner_text(timeout=120_000).rstrip("¶ ") == own["title"]
+        open_entry(page, address, "checklist", "get-ready", "Getting ready for your interview")
+        preview = page.frame_locator("iframe").first.frame_locator("iframe[title='The page in the handbook']")
+        assert preview.get_by_role("heading", level=1).inner_text(timeout=60_000).rstrip("¶ ") == \
+            "Getting ready for your interview"
+        assert name in preview.locator("header").first.inner_text()  # the office's handbook, not the base
+        page.close()
