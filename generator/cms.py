@@ -33,7 +33,7 @@ from .models import ID_PATTERN, LANGUAGE_PATTERN, URL_PATTERN, HandbookSettings
 from .offices import OFFICE_FILE, office_slugs
 from .problems import ContentError, Problem
 from .schema import MODELS, SCHEMA_DIR, modeline
-from .translations import I18N_DIR
+from .translations import I18N_DIR, KEPT_FROM_PAGE, KEPT_FROM_SETTINGS, NOT_WORDS
 
 EDITOR_DIR = "admin"
 CONFIG_FILE = "config.yml"
@@ -149,6 +149,20 @@ def _singular(name: str) -> str:
 
 def _help(schema: dict[str, Any]) -> str:
     return " ".join((schema.get("description") or "").split())
+
+
+def _words_only(fields: list[dict[str, Any]], kept: tuple[str, ...]) -> list[dict[str, Any]]:
+    """A translation's form: the fields that hold no words (ids, choices, numbers, dates, switches), which a
+    translation takes from its original, become hidden fields, so a save writes them back as they were."""
+    shown = []
+    for widget in fields:
+        no_words = widget["name"] in NOT_WORDS and "fields" not in widget  # not the handbook's audiences' titles
+        if widget["widget"] != "hidden" and (widget["name"] in kept or no_words):
+            widget = {"name": widget["name"], "label": widget["label"], "widget": "hidden", "required": False}
+        elif "fields" in widget:
+            widget = {**widget, "fields": _words_only(widget["fields"], ())}
+        shown.append(widget)
+    return shown
 
 
 def _required_only_when_filled(fields: list[dict[str, Any]], owner: str) -> None:
@@ -323,23 +337,32 @@ class Editor:
         self.formats[name] = {"shape": schema_name, "modeline": line}
         return name
 
-    def shape(self, schema_name: str, choices: Choices) -> list[dict[str, Any]]:
-        """The form's fields (the same list each time, so the configuration writes it once and refers to it)."""
+    def shape(self, schema_name: str, choices: Choices, *, translation: bool = False) -> list[dict[str, Any]]:
+        """The form's fields (the same list each time, so the configuration writes it once and refers to it).
+        A ``translation``'s form shows only the words: the rest it takes from the original stays in the file,
+        out of the translator's way."""
         key = (schema_name, id(choices))
         if key not in self.made:
             fields, self.shapes[schema_name] = _Forms(MODELS[schema_name][0], choices).top()
             self.made[key] = (choices, fields)  # keeps ``choices`` alive, so its id stays its own
-        return self.made[key][1]
+        if not translation:
+            return self.made[key][1]
+        words = (schema_name, id(choices), "words")
+        if words not in self.made:
+            kept = KEPT_FROM_SETTINGS if schema_name == "handbook" else KEPT_FROM_PAGE
+            self.made[words] = (choices, _words_only(self.made[key][1], kept))
+        return self.made[words][1]
 
     def page_collection(self, name: str, label: str, folder: Path, kind: str, choices: Choices, *,
-                        create: bool, preview: str, singular: str = "") -> dict[str, Any]:
+                        create: bool, preview: str, singular: str = "", translation: bool = False,
+                        ) -> dict[str, Any]:
         collection = {
             "name": name, "label": label, "label_singular": singular or KINDS[kind][2],
             "folder": self.relative(folder), "extension": "yml",
             "format": self.format_for(kind, folder / "page.yml"),
             "create": create, "delete": False, "slug": "{{slug}}", "identifier_field": "title",
             "summary": "{{title}} ({{filename}})", "sortable_fields": ["title", "phase", "reviewed"],
-            "fields": self.shape(kind, choices),
+            "fields": self.shape(kind, choices, translation=translation),
             "description": f"{label}: one file each in {self.relative(folder)}/, named by the page's id.",
         }
         collection["filter"] = {"field": "kind", "value": kind}  # a file of another kind gets its own form
@@ -347,10 +370,11 @@ class Editor:
         return collection
 
     def file_entry(self, name: str, label: str, path: Path, schema_name: str, choices: Choices,
-                   preview: str) -> dict[str, Any]:
+                   preview: str, *, translation: bool = False) -> dict[str, Any]:
         self.previews[name] = preview
         return {"name": name, "label": label, "file": self.relative(path),
-                "format": self.format_for(schema_name, path), "fields": self.shape(schema_name, choices)}
+                "format": self.format_for(schema_name, path),
+                "fields": self.shape(schema_name, choices, translation=translation)}
 
 
 def _language_name(code: str) -> str:
@@ -426,14 +450,14 @@ def editor_files(root: Path, content_dir: Path) -> dict[str, str]:
         collections.append({"name": f"{language}-settings", "label": f"{words}: settings", "delete": False,
                             "files": [
             editor.file_entry(f"{language}-handbook", f"{words}: handbook settings", language_dir / "handbook.yml",
-                              "handbook", choices, f"{language}/"),
+                              "handbook", choices, f"{language}/", translation=True),
             editor.file_entry(f"{language}-home", f"{words}: home page", language_dir / "index.yml", "page",
-                              choices, f"{language}/"),
+                              choices, f"{language}/", translation=True),
         ]})
         for kind, (folder, label, singular) in KINDS.items():
             collections.append(editor.page_collection(
                 f"{language}-{kind}", f"{words}: {label.lower()}", language_dir / folder, kind, choices,
-                create=False, preview=f"{language}/{{slug}}/", singular=singular))
+                create=False, preview=f"{language}/{{slug}}/", singular=singular, translation=True))
     chosen_backend, extra = backend(settings)
     config = {
         "backend": {**chosen_backend, "commit_messages": {

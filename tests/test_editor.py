@@ -124,6 +124,14 @@ def test_every_office_and_translation_gets_its_forms_and_files_the_editor_cannot
         assert {f"{language}-settings", *(f"{language}-{kind}" for kind in KINDS)} <= names
         translated = collection(config, f"{language}-guide")
         assert translated["folder"] == f"content/i18n/{language}/guides" and translated["create"] is False
+        # A translation's form shows the words; what it takes from the original stays in the file, unseen.
+        widgets = {name: form_field(translated["fields"], *name.split(".")).get("widget")
+                   for name in ("title", "phase", "related", "reviewed", "sections.title", "sections.audiences")}
+        assert widgets == {"title": "string", "phase": "hidden", "related": "hidden", "reviewed": "hidden",
+                           "sections.title": "string", "sections.audiences": "hidden"}
+        settings = collection(config, f"{language}-settings")["files"][0]["fields"]
+        assert form_field(settings, "audiences", "title")["widget"] == "string"
+        assert form_field(settings, "audiences", "id")["widget"] == "hidden"
     folders = [found.get("folder", "") for found in config["collections"]]
     files = [entry["file"] for found in config["collections"] for entry in found.get("files", [])]
     assert not [where for where in folders + files if "patches" in where or "stamps" in where]

@@ -6,7 +6,7 @@ One session: add an item to a checklist, change a thought on a recovery page, cr
 one commit per publish, each named after its page; every saved file starts with its schema line; the diff of
 each edit holds only the edited lines; ``handbook check`` passes on the result; the live preview beside the form
 shows the change; and the browser asked nothing of any host but this computer. With ``--office``, the preview
-is the office's handbook.
+is the office's handbook; a translation's form shows only its words, and a save keeps the rest as it was.
 
 Needs the editor's packages (admin/node_modules: .ci/run installs them with npm ci) and Chromium.
 """
@@ -253,3 +253,21 @@ def test_an_office_previews_its_own_handbook_beside_its_forms(repository: Path,
             "Getting ready for your interview"
         assert name in preview.locator("header").first.inner_text()  # the office's handbook, not the base
         page.close()
+
+
+def test_a_translator_sees_only_the_words_and_a_save_keeps_the_rest(
+        repository: Path, editor: str, session: tuple[Any, list[str]]) -> None:
+    page, _ = session
+    path = "content/i18n/fr/checklists/while-you-wait.yml"
+    french = yaml.safe_load((repository / path).read_text(encoding="utf-8"))
+    open_entry(page, editor, "fr-checklist", "while-you-wait", french["title"])
+    assert page.locator("label", has_text=re.compile(r"^Phase")).count() == 0  # taken from the original
+    summary = page.locator("input[id^=summary-field]")
+    summary.fill(french["summary"] + " Bon courage !")
+    commit = publish(page, repository)
+    files, removed, added = changed_lines(repository, commit)
+    assert files == [path]
+    assert removed == [f"summary: {french['summary']}"] and added == [f"summary: {french['summary']} Bon courage !"]
+    saved = yaml.safe_load((repository / path).read_text(encoding="utf-8"))
+    assert {key: value for key, value in saved.items() if key != "summary"} == \
+        {key: value for key, value in french.items() if key != "summary"}
