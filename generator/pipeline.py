@@ -357,13 +357,12 @@ class Project:
         site = generate(self.content_dir, self.templates_dir, site_url=self.site_url,
                         use_directory_urls=self.use_directory_urls, handouts=handouts, office=self.office,
                         cache_dir=self.cache_dir)
-        if self.office is None:  # the browser editor, at admin/, when handbook.yml asks for it published
+        if self.office is None and site.editor_published:  # the browser editor, at admin/
             from .cms import published_editor
 
             generated, static = published_editor(self.config_file.parent, self.content_dir)
-            if generated:
-                site = dataclasses.replace(site, generated={**site.generated, **generated},
-                                           static=dict(sorted({**site.static, **static}.items())))
+            site = dataclasses.replace(site, generated={**site.generated, **generated},
+                                       static=dict(sorted({**site.static, **static}.items())))
         if set_by_the_build() or not os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
             os.environ["SOURCE_DATE_EPOCH"] = str(site.source_date_epoch)  # a rebuild while previewing updates it
             os.environ[CONTENT_DATE] = str(site.source_date_epoch)

@@ -145,6 +145,8 @@ class RenderedSite:
     """The handbook in its other languages, each built into its ``path_prefix``."""
     shown_in: dict[str, str] = field(default_factory=dict)
     """Pages not translated into this language, by Markdown path: the language they are shown in."""
+    editor_published: bool = False
+    """``handbook.yml`` asks for the browser editor to be published with the site (``editor: publish: true``)."""
 
     @property
     def every_language(self) -> tuple[RenderedSite, ...]:
@@ -459,6 +461,7 @@ def render(handbook: Handbook, templates_dir: Path | list[Path], handouts: tuple
         theme=theme,
         site_url=site_url,
         source_date_epoch=day_epoch(source_date),
+        editor_published=settings.editor is not None and settings.editor.publish,
     )
 
 
