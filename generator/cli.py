@@ -33,7 +33,7 @@ from .pipeline import (
 )
 from .problems import ContentError, display_path, format_github, format_plain, summarize
 from .render import RenderedSite
-from .write import Busy, locked
+from .write import Busy, locked, write_files
 
 config_option = click.option(
     "-f", "--config-file", type=click.Path(dir_okay=False, path_type=Path), default=Path("mkdocs.yml"),
@@ -720,6 +720,12 @@ def export(config_file: Path, out_dir: Path, no_pdf: bool, office: str | None) -
                 f"Build it with: cd {out_dir} && mkdocs build{others}", fg="green")
 
 
+def _differing(folder: Path, texts: dict[str, str]) -> list[str]:
+    """The files of ``texts`` that ``folder`` lacks or holds with other text (``schema``'s and ``cms``'s check)."""
+    return sorted(name for name, text in texts.items()
+                  if not (folder / name).is_file() or (folder / name).read_text(encoding="utf-8") != text)
+
+
 @main.command()
 @debug_option
 @config_option
@@ -736,8 +742,7 @@ def schema(config_file: Path, check_only: bool) -> None:
 
     folder = config_file.resolve().parent / SCHEMA_DIR
     texts = schema_texts()
-    stale = sorted(name for name, text in texts.items()
-                   if not (folder / name).is_file() or (folder / name).read_text(encoding="utf-8") != text)
+    stale = _differing(folder, texts)
     if check_only:
         if stale:
             click.secho(f"Out of date in {display_path(folder)}/: {', '.join(stale)}. Run: handbook schema",
@@ -745,9 +750,7 @@ def schema(config_file: Path, check_only: bool) -> None:
             sys.exit(1)
         click.secho(f"The {len(texts)} schemas in {display_path(folder)}/ match the models.", fg="green")
         return
-    folder.mkdir(exist_ok=True)
-    for name, text in texts.items():
-        (folder / name).write_text(text, encoding="utf-8", newline="\n")
+    write_files(folder, texts, {})
     click.secho(f"Wrote {len(texts)} schemas into {display_path(folder)}/ ({len(stale)} changed).", fg="green")
 
 
@@ -783,8 +786,7 @@ def cms(config_file: Path, check_only: bool, normalise_files: bool) -> None:
     root = project.config_file.parent
     folder = editor_dir(root)
     texts = editor_files(root, project.content_dir)
-    stale = sorted(name for name, text in texts.items()
-                   if not (folder / name).is_file() or (folder / name).read_text(encoding="utf-8") != text)
+    stale = _differing(folder, texts)
     changed: list[Path] = []
     if normalise_files:
         try:
@@ -806,8 +808,7 @@ def cms(config_file: Path, check_only: bool, normalise_files: bool) -> None:
         click.secho(f"The editor's configuration in {display_path(folder)}/ is up to date"
                     + (", and every file is written the editor's way." if normalise_files else "."), fg="green")
         return
-    for name, text in texts.items():
-        (folder / name).write_text(text, encoding="utf-8", newline="\n")
+    write_files(folder, texts, {})
     click.secho(f"Wrote the editor's configuration into {display_path(folder)}/ ({len(stale)} of {len(texts)} "
                 "files changed).", fg="green")
     if normalise_files:
