@@ -684,7 +684,8 @@ def serve(config_file: Path, dev_addr: str, open_browser: bool, office: str | No
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
     try:
-        mkdocs_serve(config_file=str(project.config_file), dev_addr=dev_addr, livereload=True,
+        # Dirty builds: after a save, only the pages it changed are built again (see generator/preview.py).
+        mkdocs_serve(config_file=str(project.config_file), dev_addr=dev_addr, livereload=True, build_type="dirty",
                      open_in_browser=open_browser)
     except KeyboardInterrupt:
         pass

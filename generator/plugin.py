@@ -29,6 +29,7 @@ from .failures import MachineError, from_os_error
 from .handouts import Handout, Press, PressRun, start_handouts
 from .load import YAML_SUFFIXES
 from .pipeline import Project, make_handouts
+from .preview import Incremental
 from .problems import ContentError, Problem, format_plain, summarize
 from .render import PACKAGE_ASSETS, RenderedSite, bytecode_cache, themed
 from .strings import N_, Words
@@ -173,6 +174,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         """While previewing: the handouts being made in the background during this build."""
         self.press: Press | None = None
         """Kept across ``mkdocs serve`` rebuilds, so WeasyPrint starts once and unchanged handouts are reused."""
+        self.incremental: Incremental | None = None
+        """While previewing with dirty builds (``handbook serve``, ``mkdocs serve --dirty``): what the last
+        build wrote, so a save rebuilds only the pages it changed (see :mod:`generator.preview`)."""
+        self.files: Files | None = None
         self.nested = False
         """Set on the build of one of the handbook's other languages, which this plugin runs into a folder of
         the site (``site/fr/``) once the first language is built."""
@@ -186,6 +191,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
+        self.incremental = Incremental() if self.serving and dirty else None
 
     @event_priority(100)  # before the search plugin, which reads the theme's language to choose its stemmer
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -317,7 +323,23 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         for handout in self.pending.pending if self.pending else ():
             if files.get_file_from_path(handout.path) is None:  # written in on_post_build, once made
                 files.append(File.generated(config, handout.path, content=b""))
+        if self.incremental is not None:
+            for plugin in config.plugins.values():  # its own merging of dirty builds' entries: ours replaces it
+                if hasattr(plugin, "search_index_prev"):
+                    plugin.search_index_prev = None
+            self.incremental.plan(self.site.path_prefix, config, files, self.site.pages,
+                                  [self.site.alternates, self.site.path_prefix])
+        self.files = files
         return files
+
+    def on_nav(self, nav: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        if self.incremental is not None and self.site is not None:
+            # The pages not rebuilt are not read by MkDocs; their front matter is what other pages' navigation
+            # shows of them, read here as MkDocs would.
+            for page in self.incremental.unchanged_pages(self.site.path_prefix, files):
+                page.read_source(config)
+                page.meta = safe_meta(page.meta or {})
+        return nav
 
     def on_page_markdown(self, markdown: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         # The metadata MkDocs read from the page, in any of the forms it reads (---, ..., "key: value" lines),
@@ -340,9 +362,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         # the elements, attributes and links the handbook's own templates make reach the page.
         return clean_html(html)
 
+    @event_priority(-50)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.pending is not None:
             self._finish_handouts(Path(config.site_dir))
+        if self.incremental is not None and self.site is not None and self.files is not None:
+            self.incremental.finish(self.site.path_prefix, config, self.files, self.site.pages)
         if self.site is not None and not self.nested:
             for other in self.site.others:  # the handbook's other languages, each into its folder of the site
                 self._build_language(other, config)
@@ -375,7 +400,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             plugin = nested.plugins["handbook"]
             plugin.preloaded, plugin.nested, plugin.offline = site, True, offline
             nested.use_directory_urls = config.use_directory_urls
-            build(nested)
+            build(nested, dirty=self.incremental is not None)
         finally:
             vars(self).clear()
             vars(self).update(state)
@@ -395,6 +420,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         for handout in run.pending:
             shutil.copyfile(made[handout.path], site_dir / handout.path)
         log.info("Handouts: %s", report.summary())
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.incremental is not None:
+            self.incremental.forget()
 
     def on_shutdown(self) -> None:
         if self.press is not None:  # its worker processes, kept across the rebuilds of `mkdocs serve`
