@@ -36,6 +36,7 @@ from markupsafe import Markup
 from .editorial import FONT_PT, MARGIN_PT, TICK_BOX_PT
 from .failures import MachineError, missing_pango
 from .isolation import limit_memory
+from .memo import Renders, Watch, watched_objects
 from .models import Checklist
 from .problems import ContentError, Problem
 from .render import (
@@ -49,6 +50,7 @@ from .render import (
     marked_gettext,
     message_markdown,
     part_helpers,
+    shared_parts,
 )
 from .strings import N_, Words
 from .text import block, is_safe_url, print_extensions
@@ -236,12 +238,17 @@ def handout_sources(handbook: Handbook, templates_dir: Path | list[Path], url: C
     printable = handbook.printable
     run = TemplateRuns(env, folders)
     run.load([PAGE_TEMPLATE])
+    renders = Renders(("html", *folders, settings.language),
+                      shared_parts(handbook, folders, [], [], (), url, shared["brand"], shared["logo"]),
+                      Watch(watched_objects(handbook)))
     handouts: dict[str, Handout] = {}
     for entry in printable:
-        html = run(PAGE_TEMPLATE, entry.id, shared, id=entry.id, page=entry.page, url=url(entry.id),
-                   sources=[handbook.sources[source] for source in cited_by(entry.page)],
-                   shown_in=handbook.shown_in.get(entry.id), behind=handbook.behind.get(entry.id),
-                   **({"gettext": marked_gettext(words)} if entry.id in handbook.shown_in else {}))
+        sources = [handbook.sources[source] for source in cited_by(entry.page)]
+        parts = (entry.page, sources, url(entry.id), handbook.shown_in.get(entry.id), handbook.behind.get(entry.id))
+        html = run.memoised(renders, str, PAGE_TEMPLATE, entry.id, parts, shared, id=entry.id, page=entry.page,
+                            url=url(entry.id), sources=sources, shown_in=handbook.shown_in.get(entry.id),
+                            behind=handbook.behind.get(entry.id),
+                            **({"gettext": marked_gettext(words)} if entry.id in handbook.shown_in else {}))
         if html is None:
             continue
         max_pages = entry.page.pages if isinstance(entry.page, Checklist) else 0

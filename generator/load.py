@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from .memo import loaded
 from .problems import KeyPath, Problem
 
 # libyaml's parser is several times faster where it is installed; the events are the same.
@@ -319,7 +320,7 @@ def load_file(path: Path) -> tuple[Document | None, list[Problem]]:
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
         return None, [Problem(path, line, column, "the file is not UTF-8 text",
                               hint="save it again with the encoding UTF-8 (most editors offer it under Save As)")]
-    return load_text(text, path)
+    return loaded(path, text, load_text)
 
 
 def not_plain(path: Path) -> Problem:

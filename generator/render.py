@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from .audiences import labeller
 from .isolation import rendering
+from .memo import Renders, Watch, templates_state, watched_objects
 from .models import Phase, Source
 from .problems import ContentError, Problem
 from .sandbox import LimitedSandbox, TemplateLimit
@@ -371,6 +372,27 @@ class TemplateRuns:
             self.problems.append(template_problem(error, self.folders, name, page_id))
             return None
 
+    def memoised(self, renders: Renders, finish: Callable[[str], str], name: str, page_id: str,
+                 parts: tuple[Any, ...], *args: Any, **kwargs: Any) -> str | None:
+        """``finish`` of the template ``name`` rendered for ``page_id``, as :meth:`__call__`; or the text the
+        last build made, when ``parts`` (what the page's own text is made from) and every field of other pages
+        its templates read then are the same now (see :class:`generator.memo.Renders`)."""
+        text = renders.get(name, page_id, parts)
+        if text is not None:
+            return text
+        renders.watch.start(f"page:{page_id}")
+        self.env.watch = renders.watch  # type: ignore[attr-defined]
+        try:
+            text = self(name, page_id, *args, **kwargs)
+        finally:
+            self.env.watch = None  # type: ignore[attr-defined]
+            reads = renders.watch.stop()
+        if text is None:
+            return None
+        text = finish(text)
+        renders.put(name, page_id, parts, text, reads)
+        return text
+
     def raise_problems(self) -> None:
         if self.problems:
             raise ContentError(self.problems)
@@ -404,14 +426,20 @@ def render(handbook: Handbook, templates_dir: Path | list[Path], handouts: tuple
     shared = {"phases": phases, "unphased": unphased, "channel_label": CHANNEL_LABELS, "handouts": handouts,
               "office": settings.office, "contact_lines": contact_lines(settings.office.contact),
               "shown_in": None, "behind": None, **part_helpers(handbook, words)}
+    renders = Renders(("md", *folders, language),
+                      shared_parts(handbook, folders, phases, unphased, handouts, url),
+                      Watch(watched_objects(handbook, handouts)))
     pages: dict[str, str | None] = {}
     for page_id, entry in handbook.pages.items():
-        pages[f"{page_id}.md"] = run(
-            f"{entry.page.kind}.md.j2", page_id, shared,
+        sources = [handbook.sources[source] for source in cited_by(entry.page)]
+        parts = (entry.page, sources, handout_of.get(page_id), url(page_id), handbook.shown_in.get(page_id),
+                 handbook.behind.get(page_id))
+        pages[f"{page_id}.md"] = run.memoised(
+            renders, safe_front_matter, f"{entry.page.kind}.md.j2", page_id, parts, shared,
             id=page_id,
             page=entry.page,
             related=[handbook.pages[other] for other in entry.page.related],
-            sources=[handbook.sources[source] for source in cited_by(entry.page)],
+            sources=sources,
             handout=handout_of.get(page_id),
             url=url(page_id),
             shown_in=handbook.shown_in.get(page_id),
@@ -420,12 +448,15 @@ def render(handbook: Handbook, templates_dir: Path | list[Path], handouts: tuple
         )
     nav = navigation(phases, unphased, words)
     if settings.office.resources:
-        pages[f"{RESOURCES_PAGE}.md"] = run(RESOURCES_TEMPLATE, RESOURCES_PAGE, shared, id=RESOURCES_PAGE,
-                                            url=url(RESOURCES_PAGE))
+        pages[f"{RESOURCES_PAGE}.md"] = run.memoised(renders, safe_front_matter, RESOURCES_TEMPLATE, RESOURCES_PAGE,
+                                                     (url(RESOURCES_PAGE),), shared, id=RESOURCES_PAGE,
+                                                     url=url(RESOURCES_PAGE))
         nav.append({escape_attribute(words(N_("Local resources"))): f"{RESOURCES_PAGE}.md"})
     source_date = max((entry.page.reviewed for entry in handbook.pages.values()), default=dt.date(1970, 1, 1))
-    pages[f"{ACCESSIBILITY_PAGE}.md"] = run(ACCESSIBILITY_TEMPLATE, ACCESSIBILITY_PAGE, shared, id=ACCESSIBILITY_PAGE,
-                                            url=url(ACCESSIBILITY_PAGE), date=words.date(source_date))
+    date = words.date(source_date)
+    pages[f"{ACCESSIBILITY_PAGE}.md"] = run.memoised(renders, safe_front_matter, ACCESSIBILITY_TEMPLATE,
+                                                     ACCESSIBILITY_PAGE, (url(ACCESSIBILITY_PAGE), date), shared,
+                                                     id=ACCESSIBILITY_PAGE, url=url(ACCESSIBILITY_PAGE), date=date)
     nav.append({escape_attribute(words(N_("Accessibility statement"))): f"{ACCESSIBILITY_PAGE}.md"})
     run.raise_problems()
     asset_dirs = handbook.asset_dirs or (handbook.content_dir / "assets",)
@@ -449,7 +480,7 @@ def render(handbook: Handbook, templates_dir: Path | list[Path], handouts: tuple
             theme.update(logo=logo, favicon=logo)
     return RenderedSite(
         shown_in={f"{page_id}.md": shown for page_id, shown in handbook.shown_in.items()},
-        pages={path: safe_front_matter(text) for path, text in sorted(pages.items()) if text is not None},
+        pages={path: text for path, text in sorted(pages.items()) if text is not None},
         static=dict(sorted(static.items())),
         nav=nav,
         site_name=escape_attribute(site_name),
@@ -463,6 +494,20 @@ def render(handbook: Handbook, templates_dir: Path | list[Path], handouts: tuple
         source_date_epoch=day_epoch(source_date),
         editor_published=settings.editor is not None and settings.editor.publish,
     )
+
+
+def shared_parts(handbook: Handbook, folders: list[Path], phases: list[tuple[Phase, list[PageEntry]]],
+                 unphased: list[PageEntry], handouts: tuple[Any, ...], url: Callable[[str], str | None],
+                 *more: Any) -> tuple[Any, ...]:
+    """What every page's text may depend on besides its own parts and the fields of other pages its templates
+    read: the templates and catalogs on disk, the settings, the sources, which pages each phase lists in which
+    order, which handouts there are, the hidden pages, the audiences, the pages' addresses, and ``more``."""
+    return (templates_state(folders), handbook.settings, handbook.sources, handbook.hidden, handbook.served,
+            handbook.original_language,
+            tuple((phase.id, tuple(entry.id for entry in entries)) for phase, entries in phases),
+            tuple(entry.id for entry in unphased),
+            tuple((handout.id, tuple(part.id for part in handout.parts)) for handout in handouts),
+            url(HOME_PAGE), url("a-page"), *more)
 
 
 def day_epoch(day: dt.date) -> int:

@@ -183,13 +183,23 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
             _check_text_method(owner, getattr(__obj, "__name__", ""), args, kwargs)
         return check_size(super().call(__context, __obj, *args, **kwargs))
 
+    watch: Any = None
+    """While a page renders for :class:`generator.memo.Renders`: told of every field read
+    (:meth:`generator.memo.Watch.saw`), to know which other pages this page's text depends on."""
+
     def getattr(self, obj: Any, attribute: str) -> Any:
         self.tick()
-        return super().getattr(obj, attribute)
+        value = super().getattr(obj, attribute)
+        if self.watch is not None:
+            self.watch.saw(obj, attribute, value)
+        return value
 
     def getitem(self, obj: Any, argument: Any) -> Any:
         self.tick()
-        return super().getitem(obj, argument)
+        value = super().getitem(obj, argument)
+        if self.watch is not None:
+            self.watch.saw(obj, argument, value)
+        return value
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
         wrapped = super().wrap_str_format(value)

@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import BaseModel, RootModel, ValidationError
 
 from .load import Document, LoadedTree
+from .memo import validated
 from .models import (
     EMAIL_PATTERN,
     HEX_COLOR_PATTERN,
@@ -258,9 +259,15 @@ def check_model(doc: Document, model: type[BaseModel], problems: list[Problem]) 
         problems.append(doc.problem((), f"expected a set of fields (key: value lines), but this file holds "
                                     f"{_describe(doc.data, None)}"))
         return None
-    problems.extend(text_problems(doc))  # one rule for text, in every file: see generator.text
+    result, found = validated(doc, model, lambda: _checked(doc, model))
+    problems.extend(found)
+    return result
+
+
+def _checked(doc: Document, model: type[BaseModel]) -> tuple[Any, list[Problem]]:
+    problems = text_problems(doc)  # one rule for text, in every file: see generator.text
     try:
-        return model.model_validate(doc.data)
+        return model.model_validate(doc.data), problems
     except ValidationError as error:
         errors = error.errors(include_url=False)
     # A misspelt key ("sumary") also leaves its field missing; its did-you-mean says it all.
@@ -272,7 +279,7 @@ def check_model(doc: Document, model: type[BaseModel], problems: list[Problem]) 
                                                                         _fields_at(model, parent) or [], n=1))
     problems.extend(_problem_from_error(doc, model, e) for e in errors
                     if not (e["type"] == "missing" and (tuple(e["loc"][:-1]), e["loc"][-1]) in misspelt))
-    return None
+    return None, problems
 
 
 def _problem_from_error(doc: Document, model: type[BaseModel], error: Any) -> Problem:
