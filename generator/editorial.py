@@ -21,6 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .memo import kept
 from .models import NOT_WORDS_INSIDE, Checklist, Editorial, HandbookSettings
 from .problems import KeyPath, Problem
 from .validate import Handbook, PageEntry
@@ -252,10 +253,15 @@ def _review_page(entry: PageEntry, limits: Editorial, paper: str, today: dt.date
         yield _warn(doc.problem(("reviewed",), f"last reviewed on {page.reviewed.isoformat()}, more than "
                                 f"{limits.review_every_months} months ago",
                                 "check that the page is still right, then set reviewed to today's date"))
-    fields = list(prose_fields(page))
-    key = hashlib.sha256(json.dumps([*salt, page.kind, fields]).encode()).hexdigest()
-    for path, message, hint in cache.findings(key, lambda: list(_reading(page, fields, limits, paper, grading))):
+    key = kept("reading", doc.file, (page, *salt), lambda: _reading_key(page, salt))
+    for path, message, hint in cache.findings(key, lambda: list(_reading(page, list(prose_fields(page)), limits,
+                                                                          paper, grading))):
         yield _warn(doc.problem(path, message, hint))
+
+
+def _reading_key(page: Any, salt: list[Any]) -> str:
+    """What a page's reading findings are kept under: its text and everything grading it depends on."""
+    return hashlib.sha256(json.dumps([*salt, page.kind, list(prose_fields(page))]).encode()).hexdigest()
 
 
 FLESCH_VARIANTS = {

@@ -57,10 +57,25 @@ def validated(doc: Any, model: type, check: Callable[[], tuple[Any, list[Any]]])
     return result, problems
 
 
+_KEPT: dict[tuple[str, Any], tuple[tuple[Any, ...], Any]] = {}
+
+
+def kept(kind: str, label: Any, inputs: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+    """``compute()``, or what it gave last time for ``label`` when ``inputs`` (everything it reads) are the
+    same objects or equal ones: a page's references to other pages, its reading key."""
+    found = _KEPT.get((kind, label))
+    if found is not None and found[0] == inputs:
+        return found[1]
+    value = compute()
+    _KEPT[(kind, label)] = (inputs, value)
+    return value
+
+
 def forget() -> None:
     """Empty every memory (tests that compare a build with a fresh one)."""
     _LOADED.clear()
     _VALIDATED.clear()
+    _KEPT.clear()
     _SCOPES.clear()
 
 

@@ -114,11 +114,11 @@ class Incremental:
             for entry in index.get("docs", []):
                 fresh.setdefault(str(entry.get("location", "")).split("#")[0], []).append(entry)
             docs = []
+            kept = before.search if before is not None and rebuilt is not None else {}
             for file in files.documentation_pages():
-                kept = before.search if before is not None and rebuilt is not None else {}
-                entries = fresh.get(file.url, []) if rebuilt is None or file.src_uri in rebuilt else \
-                    kept.get(file.url, [])
-                search[file.url] = entries
+                url = file.page.url if file.page is not None else file.url  # the home page's is "", not "./"
+                entries = fresh.get(url, []) if rebuilt is None or file.src_uri in rebuilt else kept.get(url, [])
+                search[url] = entries
                 docs.extend(entries)
             if rebuilt is not None:  # as the search plugin writes it on a full build
                 index["docs"] = docs

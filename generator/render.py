@@ -154,6 +154,22 @@ class RenderedSite:
         return (self, *self.others)
 
 
+@dataclass(frozen=True)
+class HandoutLink:
+    """What a page's template sees of a PDF handout (the home page lists them): its id, title and address
+    (``handouts/<id>.pdf``), and for the packet the handouts it binds. Not its print HTML: a page that lists
+    a handout does not change when the handout's text does."""
+
+    id: str
+    title: str
+    path: str
+    parts: tuple[HandoutLink, ...] = ()
+
+    @classmethod
+    def of(cls, handout: Any) -> HandoutLink:
+        return cls(handout.id, handout.title, handout.path, tuple(cls.of(part) for part in handout.parts))
+
+
 _PAGE_LINK = re.compile(r"\[([^\]]*)\]\(<?(?:\./)?([a-z0-9]+(?:-[a-z0-9]+)*)\.md(?:#[^)\s>]*)?>?\)")
 
 
@@ -423,12 +439,13 @@ def render(handbook: Handbook, templates_dir: Path | list[Path], handouts: tuple
     marked = marked_gettext(words)
     phases = [(phase, handbook.pages_in_phase(phase.id)) for phase in settings.phases]
     unphased = handbook.pages_in_phase(None)
-    shared = {"phases": phases, "unphased": unphased, "channel_label": CHANNEL_LABELS, "handouts": handouts,
+    listed = tuple(HandoutLink.of(handout) for handout in handouts)
+    shared = {"phases": phases, "unphased": unphased, "channel_label": CHANNEL_LABELS, "handouts": listed,
               "office": settings.office, "contact_lines": contact_lines(settings.office.contact),
               "shown_in": None, "behind": None, **part_helpers(handbook, words)}
     renders = Renders(("md", *folders, language),
-                      shared_parts(handbook, folders, phases, unphased, handouts, url),
-                      Watch(watched_objects(handbook, handouts)))
+                      shared_parts(handbook, folders, phases, unphased, listed, url),
+                      Watch(watched_objects(handbook, listed)))
     pages: dict[str, str | None] = {}
     for page_id, entry in handbook.pages.items():
         sources = [handbook.sources[source] for source in cited_by(entry.page)]

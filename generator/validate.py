@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel, RootModel, ValidationError
 
 from .load import Document, LoadedTree
-from .memo import validated
+from .memo import kept, validated
 from .models import (
     EMAIL_PATTERN,
     HEX_COLOR_PATTERN,
@@ -478,18 +478,40 @@ def placeholders_in(message: str) -> list[str]:
 def _check_page_links(doc: Document, known_ids: set[str]) -> list[Problem]:
     """Links to the handbook's pages (page-id.md) must go to pages that exist. (Which kinds of link are allowed
     at all is checked in every file by :func:`generator.text.text_problems`.)"""
-    problems = []
+    return [doc.problem(path, f'a link to "{target}", but no page has the id "{page_id}"',
+                        _did_you_mean(page_id, sorted(known_ids), "link to a page by its file name: page-id.md"))
+            for path, target, page_id in _references(doc).links if page_id not in known_ids]
+
+
+@dataclass(frozen=True)
+class _References:
+    """What a file's text names that other files must have: pages linked to, audiences, quotations' sources
+    (each with where it is named)."""
+
+    links: list[tuple[KeyPath, str, str]]
+    audiences: list[tuple[KeyPath, str]]
+    quoted: list[tuple[KeyPath, str]]
+
+
+def _references(doc: Document) -> _References:
+    """The file's references, found in one pass over its text (and kept for the next build in this process,
+    while the file is the same)."""
+    return kept("references", doc.file, (doc,), lambda: _find_references(doc))
+
+
+def _find_references(doc: Document) -> _References:
+    links, audiences, quoted = [], [], []
     for path, text in strings_in(doc.data):
         for raw in link_targets(text):
             target = raw.strip().lstrip("<").split(">")[0].split()[0] if raw.strip() else ""
             page = target.split("#", 1)[0]
             if page.endswith(".md") and ":" not in page.split("/")[0]:
-                page_id = page.rsplit("/", 1)[-1].removesuffix(".md")
-                if page_id not in known_ids:
-                    problems.append(doc.problem(path, f'a link to "{target}", but no page has the id "{page_id}"',
-                                                _did_you_mean(page_id, sorted(known_ids),
-                                                              "link to a page by its file name: page-id.md")))
-    return problems
+                links.append((path, target, page.rsplit("/", 1)[-1].removesuffix(".md")))
+        if len(path) > 1 and path[-2] == "audiences":
+            audiences.append((path, text))
+        if len(path) > 2 and path[-3] == "quotes" and path[-1] == "source":
+            quoted.append((path, text))
+    return _References(links, audiences, quoted)
 
 
 def _ids_in(doc: Document, field: str) -> list[tuple[int, str]]:
@@ -543,8 +565,8 @@ def _cross_check(
         problems.extend(_check_page_links(doc, known_ids))
         if settings is not None:
             problems.extend(unknown_audiences(doc, [audience.id for audience in settings.audiences]))
-        for path, source in strings_in(doc.data):  # a quotation's source, wherever its quotes are
-            if len(path) > 2 and path[-3] == "quotes" and path[-1] == "source" and source not in sources:
+        for path, source in _references(doc).quoted:  # a quotation's source, wherever its quotes are
+            if source not in sources:
                 problems.append(doc.problem(path, f'no source has the id "{source}" in sources.yml',
                                             _did_you_mean(source, sources, "add the source to sources.yml first")))
         entry = pages.get(page_id)
@@ -559,8 +581,7 @@ def unknown_audiences(doc: Document, known: list[str], where: str = "handbook.ym
     listed = f"the audiences are: {', '.join(known)}" if known else "it declares none yet"
     return [doc.problem(path, f'no audience has the id "{audience}" in {where}',
                         _did_you_mean(audience, known, f"declare it under audiences in {where} first ({listed})"))
-            for path, audience in strings_in(doc.data)
-            if len(path) > 1 and path[-2] == "audiences" and audience not in known]
+            for path, audience in _references(doc).audiences if audience not in known]
 
 
 def _check_placeholders(script: Script, doc: Document) -> list[Problem]:
