@@ -166,18 +166,18 @@ class Renders:
 
 
 def templates_state(folders: list[Path]) -> tuple[Any, ...]:
-    """Every file under the template folders (templates, catalogs), with its size and time of change: a
-    template or a translation of the site's words edited makes every page render again."""
+    """Every file under the template folders (templates, catalogs) with its bytes: a template or a translation
+    of the site's words edited makes every page render again. (The bytes, not the time of change, which a
+    quick second save can share with the first; the folders hold a few dozen small files.)"""
     state = []
     for folder in folders:
         for root, dirs, names in os.walk(folder):
             dirs.sort()
             for name in sorted(names):
                 try:
-                    found = (Path(root) / name).stat()
+                    state.append((root, name, (Path(root) / name).read_bytes()))
                 except OSError:
                     continue
-                state.append((root, name, found.st_size, found.st_mtime_ns))
     return tuple(state)
 
 

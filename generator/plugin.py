@@ -29,7 +29,7 @@ from .failures import MachineError, from_os_error
 from .handouts import Handout, Press, PressRun, start_handouts
 from .load import YAML_SUFFIXES
 from .pipeline import Project, make_handouts
-from .preview import Incremental
+from .preview import Incremental, unchanged
 from .problems import ContentError, Problem, format_plain, summarize
 from .render import PACKAGE_ASSETS, RenderedSite, bytecode_cache, themed
 from .strings import N_, Words
@@ -171,6 +171,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         """Set by ``handbook build --offline``: the same as the ``offline`` option."""
         self.warmed = False
         self.pending: PressRun | None = None
+        self.finishing: threading.Thread | None = None
+        """While previewing: the thread putting the last build's handouts in the site as they are made."""
         """While previewing: the handouts being made in the background during this build."""
         self.press: Press | None = None
         """Kept across ``mkdocs serve`` rebuilds, so WeasyPrint starts once and unchanged handouts are reused."""
@@ -196,6 +198,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     @event_priority(100)  # before the search plugin, which reads the theme's language to choose its stemmer
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.pending = None
+        if not self.nested:
+            self._wait_for_handouts()
         if not self.serving:
             _theme_listed_once(config.theme)
         if self.config.offline or self.offline:
@@ -290,7 +294,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                                               self.press, _logged)
                     site = dataclasses.replace(site, others=others.every_language)
                 # While previewing, the changed handouts are made in the press's worker processes while MkDocs
-                # builds the pages here; on_post_build waits for them. The pages show sooner after a save.
+                # builds the pages here, and put in the site by a thread once made (the browser shows the
+                # pages at once; the last version of each PDF stays until its new one is there).
                 self.pending = start_handouts(list(site.handouts), self.press)
                 ready = {h.path: self.press.path(h) for h in site.handouts if h not in self.pending.pending}
                 return dataclasses.replace(site, static=dict(sorted({**site.static, **ready}.items())))
@@ -321,8 +326,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             if files.get_file_from_path(src_uri) is None:
                 files.append(File.generated(config, src_uri, abs_src_path=str(path)))
         for handout in self.pending.pending if self.pending else ():
-            if files.get_file_from_path(handout.path) is None:  # written in on_post_build, once made
-                files.append(File.generated(config, handout.path, content=b""))
+            if files.get_file_from_path(handout.path) is None:  # written by _finish_handouts, once made
+                placeholder = File.generated(config, handout.path, content=b"")
+                if self.incremental is not None and Path(placeholder.abs_dest_path).is_file():
+                    placeholder.is_modified = unchanged  # the last version stays until the new one is made
+                files.append(placeholder)
         if self.incremental is not None:
             for plugin in config.plugins.values():  # its own merging of dirty builds' entries: ours replaces it
                 if hasattr(plugin, "search_index_prev"):
@@ -365,7 +373,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     @event_priority(-50)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.pending is not None:
-            self._finish_handouts(Path(config.site_dir))
+            run, self.pending = self.pending, None
+            self.finishing = threading.Thread(target=self._finish_handouts, args=(run, Path(config.site_dir)),
+                                              name="handbook-handouts", daemon=True)
+            self.finishing.start()
         if self.incremental is not None and self.site is not None and self.files is not None:
             self.incremental.finish(self.site.path_prefix, config, self.files, self.site.pages)
         if self.site is not None and not self.nested:
@@ -405,10 +416,16 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             vars(self).clear()
             vars(self).update(state)
 
-    def _finish_handouts(self, site_dir: Path) -> None:
-        """Wait for the handouts started in on_config and put them in the built site (previewing only)."""
-        run, self.pending = self.pending, None
-        assert run is not None
+    def _wait_for_handouts(self) -> None:
+        """The last build's handouts, if they are still being made, finished first (previewing only): a build
+        must not start while an older PDF may still be written into the site."""
+        if self.finishing is not None:
+            self.finishing.join()
+            self.finishing = None
+
+    def _finish_handouts(self, run: PressRun, site_dir: Path) -> None:
+        """Wait for the handouts started in on_config and put them in the built site, each in one step
+        (previewing only; in a thread of its own)."""
         try:
             made, report = run.finish(_logged)
         except ContentError as error:
@@ -418,7 +435,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                       "%s\n%s", format_plain(error.problems, excerpts=True), summarize(error.problems))
             return
         for handout in run.pending:
-            shutil.copyfile(made[handout.path], site_dir / handout.path)
+            target = site_dir / handout.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_name(f".{target.name}.part")
+            shutil.copyfile(made[handout.path], partial)
+            partial.replace(target)
         log.info("Handouts: %s", report.summary())
 
     def on_build_error(self, *, error: Exception) -> None:
@@ -426,6 +447,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             self.incremental.forget()
 
     def on_shutdown(self) -> None:
+        self._wait_for_handouts()
         if self.press is not None:  # its worker processes, kept across the rebuilds of `mkdocs serve`
             self.press.close()
             self.press = None

@@ -82,7 +82,7 @@ class Incremental:
             if file is None:
                 continue
             if before.markdown.get(path) == markdown and Path(file.abs_dest_path).is_file():
-                file.is_modified = _unchanged
+                file.is_modified = unchanged
             else:
                 rebuilt.add(path)
         self.rebuilt[prefix] = rebuilt
@@ -131,7 +131,8 @@ class Incremental:
         self.rebuilt.clear()
 
 
-def _unchanged() -> bool:
+def unchanged() -> bool:
+    """A file's ``is_modified`` in a dirty build that leaves it as it is."""
     return False
 
 

@@ -92,10 +92,16 @@ def test_serve_rebuilds_on_yaml_and_template_edits(project: Path, server: tuple[
                          .replace("ten minutes early", "on time, calm"))
     _wait_for(lambda: "I arrived on time, calm." in (_fetch(page) or ""), "recovery after fixing the file")
     assert "This preview is out of date" not in (_fetch(page) or "")
-    # The handouts are rebuilt as well: the changed checklist's PDF says what the page says.
-    pdf = urllib.request.urlopen(f"{root}handouts/after-interview-review.pdf", timeout=5).read()
-    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
-    assert "I arrived on time, calm." in " ".join(text.split())
+    # The handouts are rebuilt as well, in the background once the pages show: the changed checklist's PDF
+    # soon says what the page says.
+    def pdf_text() -> str:
+        try:
+            pdf = urllib.request.urlopen(f"{root}handouts/after-interview-review.pdf", timeout=5).read()
+            return " ".join("".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages).split())
+        except Exception:  # not there yet, or being replaced
+            return ""
+
+    _wait_for(lambda: "I arrived on time, calm." in pdf_text(), "the changed checklist's PDF")
 
 
 def _after(log: Path, marker: str) -> str:
