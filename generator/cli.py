@@ -657,6 +657,20 @@ def stamp_command(config_file: Path, office: str | None, language: str, pages: t
     click.secho(f"Stamped {listed} in {display_path(folder / STAMPS_FILE)}.", fg="green")
 
 
+def _quicker_live_reload() -> type:
+    """MkDocs's live-reload server, looking for saved files every tenth of a second instead of every half: a
+    save's rebuild now takes a few tenths of a second, which the half-second wait would double. (Polling,
+    as MkDocs does, works with every editor's way of saving and on every file system.)"""
+    from mkdocs.livereload import LiveReloadServer
+
+    class QuickerLiveReload(LiveReloadServer):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            kwargs.setdefault("polling_interval", 0.1)
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    return QuickerLiveReload
+
+
 @main.command()
 @debug_option
 @config_option
@@ -671,9 +685,12 @@ def serve(config_file: Path, dev_addr: str, open_browser: bool, office: str | No
     a problem, the problem is shown here and the preview keeps the last good version. With --office SLUG,
     it previews that office's handbook, and watches offices/SLUG/ too.
     """
+    import mkdocs.commands.serve
     from mkdocs.commands.serve import serve as mkdocs_serve
 
     from .plugin import HandbookPlugin
+
+    mkdocs.commands.serve.LiveReloadServer = _quicker_live_reload()  # type: ignore[misc]
 
     project = _project(config_file, office)
     _generate(project, handouts=False)  # report problems plainly before starting the server

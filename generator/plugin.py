@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import shutil
 import textwrap
 import threading
@@ -43,16 +44,19 @@ OFFLINE_SHIM = "assets/javascripts/iframe-worker-shim.js"
 PRUNE = "navigation.prune"
 _THEME_FILES: dict[tuple[Any, ...], list[str]] = {}
 """The theme's static files, listed once per process (see :func:`_theme_listed_once`)."""
+THEME_FILES_CACHE = "theme-files.json"
 
 
-def _theme_listed_once(theme: Any) -> None:
-    """Make ``theme``'s Jinja environments list the theme's files once per process, not once per build.
+def _theme_listed_once(theme: Any, cache_dir: Path | None) -> None:
+    """Make ``theme``'s Jinja environments list the theme's files once, not once per build.
 
     Each build, MkDocs lists every file of the theme to copy its static files: for Material, a walk over
-    fifteen thousand files (its icons among them), a third of the build of a small office's handbook. The
-    listing depends only on the theme's folders, its static templates and MkDocs's filter, which make the
-    key; ``handbook build --all`` builds many offices with the same theme in one process. (Not while
-    previewing, where a file added to a theme override folder must show up.)"""
+    fifteen thousand files (its icons among them) and a pattern match of each, a fifth of a second: a third
+    of the build of a small office's handbook, half of a preview's rebuild after a save. The list depends only
+    on the theme's folders and MkDocs's filter (its version and the theme's static templates): it is kept for
+    the process (``build --all`` builds many offices with the same theme; the preview rebuilds after each save)
+    and in ``cache_dir`` for the next process, under a fingerprint of the folders (:func:`_theme_fingerprint`).
+    """
     make_env = theme.get_env
 
     def get_env() -> jinja2.Environment:
@@ -60,17 +64,73 @@ def _theme_listed_once(theme: Any) -> None:
         list_templates = env.list_templates
 
         def listed(extensions: Any = None, filter_func: Any = None) -> list[str]:
-            if extensions is not None or filter_func is None:
+            if extensions is not None or filter_func is None or \
+                    getattr(filter_func, "__qualname__", "") != "Files.add_files_from_theme.<locals>.filter":
                 return list_templates(extensions, filter_func)
-            key = (tuple(theme.dirs), tuple(theme.static_templates), filter_func.__code__)
+            from mkdocs import __version__
+
+            key = (__version__, tuple(theme.dirs), tuple(sorted(theme.static_templates)), _theme_fingerprint(theme))
             if key not in _THEME_FILES:
-                _THEME_FILES[key] = list_templates(filter_func=filter_func)
+                _THEME_FILES[key] = _stored_listing(cache_dir, key, lambda: list_templates(filter_func=filter_func))
             return list(_THEME_FILES[key])
 
         env.list_templates = listed  # type: ignore[method-assign]
         return env
 
     theme.get_env = get_env
+
+
+def _theme_fingerprint(theme: Any) -> tuple[Any, ...]:
+    """What the theme's files may have changed by: for a folder of an installed package (Material's), the
+    times of change of the package's folder and its ``__init__.py`` (an upgrade writes both anew); for any
+    other folder (a ``custom_dir`` of overrides, where a file may be added while previewing), every file's
+    path and time of change."""
+    import sysconfig
+
+    installed = [Path(p) for p in {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}]
+    fingerprint: list[Any] = []
+    for folder in map(Path, theme.dirs):
+        root = next((root for root in installed if folder.is_relative_to(root) and folder != root), None)
+        if root is not None:
+            package = root / folder.relative_to(root).parts[0]
+            fingerprint.append([_mtime(package), _mtime(package / "__init__.py"), _mtime(folder)])
+        else:
+            fingerprint.append(sorted((str(Path(where) / name), _mtime(Path(where) / name))
+                                      for where, _, names in os.walk(folder) for name in names))
+    return tuple(map(repr, fingerprint))
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
+def _stored_listing(cache_dir: Path | None, key: tuple[Any, ...], list_files: Any) -> list[str]:
+    """The listing stored in ``cache_dir`` under ``key``, or ``list_files()``'s, stored there."""
+    import hashlib
+    import json
+
+    digest = hashlib.sha256(repr(key).encode("utf-8", "surrogatepass")).hexdigest()
+    stored = cache_dir / THEME_FILES_CACHE if cache_dir is not None else None
+    if stored is not None:
+        try:
+            kept = json.loads(stored.read_text(encoding="utf-8"))
+            if kept.get("key") == digest and isinstance(kept.get("files"), list):
+                return [str(name) for name in kept["files"]]
+        except (OSError, ValueError, AttributeError):
+            pass  # none yet, or unreadable: listed again below
+    files = list_files()
+    if stored is not None:
+        try:
+            stored.parent.mkdir(parents=True, exist_ok=True)
+            partial = stored.with_name(f"{stored.name}.{os.getpid()}.part")
+            partial.write_text(json.dumps({"key": digest, "files": files}), encoding="utf-8")
+            partial.replace(stored)
+        except OSError:
+            pass  # a folder we may not write to: listed again next time
+    return files
 
 
 def with_problems_shown(site: RenderedSite, problems: list[Problem]) -> RenderedSite:
@@ -200,8 +260,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         self.pending = None
         if not self.nested:
             self._wait_for_handouts()
-        if not self.serving:
-            _theme_listed_once(config.theme)
+        _theme_listed_once(config.theme, Project.cache_dir_of(Path(config.config_file_path)))
         if self.config.offline or self.offline:
             # What Material's offline plugin does, with its search shim shipped here instead of fetched from a
             # CDN: links to files, not folders, and Web Workers (refused on file://) run in an iframe.
@@ -209,7 +268,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
             polyfills = config.extra.setdefault("polyfills", [])
             if OFFLINE_SHIM not in polyfills:
                 polyfills.append(OFFLINE_SHIM)
-        site = self.preloaded
+        site, self.preloaded = self.preloaded, None  # one build's: MkDocs may hand this plugin to the next
         if site is None:
             try:
                 site = self._generate(config)

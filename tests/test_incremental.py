@@ -235,3 +235,33 @@ def test_after_a_chain_of_edits_the_preview_is_a_clean_build_byte_for_byte(tmp_p
         assert sorted(built) == sorted(expected), f"after {what}: files differ"
         different = [path for path in expected if built[path] != expected[path]]
         assert not different, f"after {what}: {different[:5]} differ from a clean build"
+
+
+@pytest.mark.slow
+def test_a_file_added_to_the_theme_overrides_while_previewing_is_published(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The theme's files are listed once and kept (in the process, and on disk for the next one): a file added
+    to the override folder between two preview builds is there after the second, and a new process's build,
+    from the kept listing, equals one that lists the theme afresh."""
+    root = copy_handbook(tmp_path / "handbook")
+    mkdocs_yml = root / "mkdocs.yml"
+    edit(mkdocs_yml, "      templates: templates\n", "      templates: templates\n      handouts: false\n")
+    edit(mkdocs_yml, "\ntheme:\n  name: material\n", "\ntheme:\n  name: material\n  custom_dir: overrides\n")
+    (root / "overrides").mkdir()
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    preview = tmp_path / "preview"
+    rebuild = _preview_builds(root, preview)
+    rebuild()
+    assert not (preview / "assets" / "added.css").exists()
+    (root / "overrides" / "assets").mkdir()
+    (root / "overrides" / "assets" / "added.css").write_text("p { margin: 0 }\n", encoding="utf-8")
+    rebuild()
+    assert (preview / "assets" / "added.css").is_file()
+    stored = root / ".cache" / "handbook" / "theme-files.json"
+    assert "assets/added.css" in stored.read_text(encoding="utf-8")
+    kept, fresh = tmp_path / "kept", tmp_path / "fresh"
+    _clean_build(root, kept)  # a new process: the listing read from the cache
+    stored.unlink()
+    _clean_build(root, fresh)  # listed afresh
+    assert _files(kept) == _files(fresh)
+    assert (kept / "assets" / "added.css").is_file()
