@@ -50,6 +50,7 @@ from .render import (
     marked_gettext,
     message_markdown,
     part_helpers,
+    rendered_store,
     shared_parts,
 )
 from .strings import N_, Words
@@ -240,7 +241,7 @@ def handout_sources(handbook: Handbook, templates_dir: Path | list[Path], url: C
     run.load([PAGE_TEMPLATE])
     renders = Renders(("html", *folders, settings.language),
                       shared_parts(handbook, folders, [], [], (), url, shared["brand"], shared["logo"]),
-                      Watch(watched_objects(handbook)))
+                      Watch(watched_objects(handbook)), rendered_store(cache_dir))
     handouts: dict[str, Handout] = {}
     for entry in printable:
         sources = [handbook.sources[source] for source in cited_by(entry.page)]
@@ -259,6 +260,7 @@ def handout_sources(handbook: Handbook, templates_dir: Path | list[Path], url: C
             file, line = entry.doc.patch_file, 0
         handouts[entry.id] = Handout(entry.id, entry.page.title, html, file, line, max_pages,
                                      day_epoch(entry.page.reviewed))
+    renders.save()
     run.raise_problems()
     result = list(handouts.values())
     if settings.packet:

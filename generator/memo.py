@@ -23,11 +23,16 @@ much as parsing its YAML again (measured).
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import jinja2
 
 _LOADED: dict[Path, tuple[str, Any, list[Any]]] = {}
 _VALIDATED: dict[tuple[str, Path], tuple[Any, Any, Any]] = {}
@@ -82,6 +87,20 @@ def forget() -> None:
 # --- rendering ---------------------------------------------------------------------------------------------
 
 
+_ABSENT = "<absent>"
+"""What a read of a field that does not exist is recorded as."""
+
+
+def _current(obj: Any, name: Any) -> Any:
+    """The field ``name`` of ``obj`` as a template reads it (attribute, else item), or :data:`_ABSENT`."""
+    if isinstance(name, str) and hasattr(obj, name):
+        return getattr(obj, name)
+    try:
+        return obj[name]
+    except Exception:  # no such field
+        return _ABSENT
+
+
 class Watch:
     """The fields of other pages (and handouts) a template reads while one page renders.
 
@@ -105,19 +124,17 @@ class Watch:
     def saw(self, obj: Any, name: Any, value: Any) -> None:
         label = self._label_of.get(id(obj))
         if label is not None and label != self.current and self.watched.get(label) is obj:
-            self.reads.setdefault((label, name), value)
+            self.reads.setdefault((label, name), _ABSENT if isinstance(value, jinja2.Undefined) else value)
+
+    def now(self, label: str, name: Any) -> Any:
+        """The value of a recorded field now (:data:`_ABSENT` when the page or field is gone)."""
+        obj = self.watched.get(label, _ABSENT)
+        return _ABSENT if obj is _ABSENT else _current(obj, name)
 
     def still(self, reads: dict[tuple[str, Any], Any]) -> bool:
         """Whether every field recorded in ``reads`` holds the same value now."""
-        missing = object()
         for (label, name), value in reads.items():
-            obj = self.watched.get(label, missing)
-            if obj is missing:
-                return False
-            try:
-                now = getattr(obj, name) if isinstance(name, str) and hasattr(obj, name) else obj[name]
-            except Exception:  # the field is gone
-                return False
+            now = self.now(label, name)
             if now is not value and now != value:
                 return False
         return True
@@ -134,35 +151,145 @@ class _Rendered:
 class _Scope:
     shared: Any = None
     entries: dict[tuple[str, str], _Rendered] = field(default_factory=dict)
+    stored: dict[str, Any] | None = None
+    """What the store on disk holds, as the last build in this process wrote or read it (None: not read yet)."""
 
 
 _SCOPES: dict[Any, _Scope] = {}
+STORE_FORMAT = 1
 
 
 class Renders:
     """The texts one kind of rendering (Markdown pages, print HTML) made last time in the same place.
 
     ``where`` names the place (the kind of output, the template folders, the language); ``shared`` is what
-    every page's text may depend on there. When ``shared`` differs from the last build's, nothing is reused."""
+    every page's text may depend on there. When ``shared`` differs from the last build's, nothing is reused.
 
-    def __init__(self, where: Any, shared: Any, watch: Watch) -> None:
+    With a ``store`` folder, the texts are also kept on disk for the next process (``handbook build`` after
+    ``handbook build``), under digests of what they were made from (:func:`digest`: JSON, never code), and read
+    back when this process has not made them yet; :meth:`save` writes what this build used."""
+
+    def __init__(self, where: Any, shared: Any, watch: Watch, store: Path | None = None) -> None:
         scope = _SCOPES.setdefault(where, _Scope())
         if scope.shared != shared:
-            scope.shared, scope.entries = shared, {}
+            scope.shared, scope.entries, scope.stored = shared, {}, None
         self.scope = scope
         self.watch = watch
         self.hits = 0
+        self._file = store / f"{digest(where)[:24]}.json" if store is not None else None
+        self._shared_digest = ""
+        self._used: dict[str, Any] = {}
+        self._changed = False
 
     def get(self, name: str, page_id: str, parts: tuple[Any, ...]) -> str | None:
         kept = self.scope.entries.get((name, page_id))
-        if kept is None or kept.parts != parts or not self.watch.still(kept.reads):
-            return None
-        self.hits += 1
-        return kept.text
+        if kept is not None and kept.parts == parts and self.watch.still(kept.reads):
+            self.hits += 1
+            if self._file is not None:
+                self._use(name, page_id, parts, kept.text, kept.reads)
+            return kept.text
+        return self._from_store(name, page_id, parts)
 
     def put(self, name: str, page_id: str, parts: tuple[Any, ...], text: str,
             reads: dict[tuple[str, Any], Any]) -> None:
         self.scope.entries[(name, page_id)] = _Rendered(parts, text, reads)
+        if self._file is not None:
+            self._use(name, page_id, parts, text, reads)
+            self._changed = True
+
+    def _use(self, name: str, page_id: str, parts: tuple[Any, ...], text: str,
+             reads: dict[tuple[str, Any], Any]) -> None:
+        key = f"{name}\n{page_id}"
+        stored = self._load().get(key)
+        if stored is not None and stored.get("text") is text:
+            self._used[key] = stored
+            return
+        self._used[key] = {"parts": digest(parts), "text": text,
+                           "reads": [[label, name, digest(value)] for (label, name), value in reads.items()]}
+        if stored is None or stored.get("text") != text or stored.get("parts") != self._used[key]["parts"]:
+            self._changed = True
+
+    def _load(self) -> dict[str, Any]:
+        if self.scope.stored is None:
+            self.scope.stored = {}
+            if self._file is not None:
+                try:
+                    kept = json.loads(self._file.read_text(encoding="utf-8"))
+                    if kept.get("format") == STORE_FORMAT and kept.get("shared") == self._digest_of_shared():
+                        self.scope.stored = dict(kept.get("entries") or {})
+                except (OSError, ValueError, AttributeError):
+                    pass  # none yet, or unreadable: everything renders
+        return self.scope.stored
+
+    def _digest_of_shared(self) -> str:
+        if not self._shared_digest:
+            self._shared_digest = digest(self.scope.shared)
+        return self._shared_digest
+
+    def _from_store(self, name: str, page_id: str, parts: tuple[Any, ...]) -> str | None:
+        if self._file is None:
+            return None
+        stored = self._load().get(f"{name}\n{page_id}")
+        if not isinstance(stored, dict) or stored.get("parts") != digest(parts) or \
+                not isinstance(stored.get("text"), str) or not isinstance(stored.get("reads"), list):
+            return None
+        reads = {}
+        for label, field_name, value_digest in stored["reads"]:
+            value = self.watch.now(label, field_name)
+            if digest(value) != value_digest:
+                return None
+            reads[(label, field_name)] = value
+        self.hits += 1
+        self.scope.entries[(name, page_id)] = _Rendered(parts, stored["text"], reads)
+        self._used[f"{name}\n{page_id}"] = stored
+        return stored["text"]
+
+    def save(self) -> None:
+        """Write the texts this build used to the store (only when one was made anew or one is no longer
+        used), in one step."""
+        if self._file is None:
+            return
+        unchanged = not self._changed and set(self._used) == set(self._load())
+        self.scope.stored = self._used
+        if unchanged:
+            return
+        try:
+            self._file.parent.mkdir(parents=True, exist_ok=True)
+            partial = self._file.with_name(f"{self._file.name}.{os.getpid()}.part")
+            partial.write_text(json.dumps({"format": STORE_FORMAT, "shared": self._digest_of_shared(),
+                                           "entries": self._used}, ensure_ascii=False), encoding="utf-8")
+            partial.replace(self._file)
+        except OSError:
+            pass  # a folder we may not write to: rendered again next time
+
+
+def digest(value: Any) -> str:
+    """A digest of a value made of the content's models, text, numbers, dates, lists and the like: the same
+    for equal values in any process."""
+    try:
+        text = json.dumps(value, default=_plain, sort_keys=True, ensure_ascii=False)
+    except (TypeError, ValueError):  # keys of a kind JSON has not: a digest of this process only (a miss later)
+        text = repr(value)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    from pydantic import BaseModel
+
+    if isinstance(value, BaseModel):
+        return [type(value).__qualname__, value.model_dump(mode="json")]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [type(value).__qualname__, [_plain(getattr(value, f.name)) if not isinstance(
+            getattr(value, f.name), str | int | float | bool | type(None)) else getattr(value, f.name)
+            for f in dataclasses.fields(value)]]
+    if isinstance(value, set | frozenset):
+        return sorted(digest(item) for item in value)
+    if isinstance(value, bytes):
+        return hashlib.sha256(value).hexdigest()
+    if isinstance(value, tuple | list):
+        return [_plain(item) if not isinstance(item, str | int | float | bool | type(None)) else item
+                for item in value]
+    return [type(value).__qualname__, str(value)]
 
 
 def templates_state(folders: list[Path]) -> tuple[Any, ...]:

@@ -308,6 +308,11 @@ class _PlainFiles(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
+def rendered_store(cache_dir: Path | None) -> Path | None:
+    """Where the pages' rendered texts are kept for the next build (see :class:`generator.memo.Renders`)."""
+    return cache_dir / "rendered" if cache_dir is not None else None
+
+
 def bytecode_cache(cache_dir: Path | None, name: str) -> jinja2.BytecodeCache | None:
     """Compiled templates kept in ``cache_dir/jinja/<name>`` between builds (Jinja compares each with its
     source before using it); one folder per kind of environment, as compiled code depends on its settings."""
@@ -445,7 +450,7 @@ def render(handbook: Handbook, templates_dir: Path | list[Path], handouts: tuple
               "shown_in": None, "behind": None, **part_helpers(handbook, words)}
     renders = Renders(("md", *folders, language),
                       shared_parts(handbook, folders, phases, unphased, listed, url),
-                      Watch(watched_objects(handbook, listed)))
+                      Watch(watched_objects(handbook, listed)), rendered_store(cache_dir))
     pages: dict[str, str | None] = {}
     for page_id, entry in handbook.pages.items():
         sources = [handbook.sources[source] for source in cited_by(entry.page)]
@@ -475,6 +480,7 @@ def render(handbook: Handbook, templates_dir: Path | list[Path], handouts: tuple
                                                      ACCESSIBILITY_PAGE, (url(ACCESSIBILITY_PAGE), date), shared,
                                                      id=ACCESSIBILITY_PAGE, url=url(ACCESSIBILITY_PAGE), date=date)
     nav.append({escape_attribute(words(N_("Accessibility statement"))): f"{ACCESSIBILITY_PAGE}.md"})
+    renders.save()
     run.raise_problems()
     asset_dirs = handbook.asset_dirs or (handbook.content_dir / "assets",)
     static = {}

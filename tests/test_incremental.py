@@ -265,3 +265,43 @@ def test_a_file_added_to_the_theme_overrides_while_previewing_is_published(tmp_p
     _clean_build(root, fresh)  # listed afresh
     assert _files(kept) == _files(fresh)
     assert (kept / "assets" / "added.css").is_file()
+
+
+@pytest.mark.slow
+def test_pages_kept_on_disk_serve_the_next_process_only_while_nothing_they_show_changed(project: Path) -> None:
+    """``handbook build`` keeps each page's Markdown in .cache/handbook/rendered/ for the next build: reused
+    there (a marker put in the kept text shows up), dropped when what the page shows of another page changes
+    (a related page's title), and a build from the kept texts equals one without them, byte for byte."""
+    import json
+
+    from .conftest import handbook
+
+    def build() -> None:
+        done = handbook("build", "--no-pdf", cwd=project)
+        assert done.returncode == 0, done.stderr
+
+    page = project / "site" / "interview-objectives" / "index.html"
+    build()
+    stored = next((project / ".cache" / "handbook" / "rendered").glob("*.json"))
+    kept = json.loads(stored.read_text(encoding="utf-8"))
+    key = "guide.md.j2\ninterview-objectives"
+    assert key in kept["entries"], sorted(kept["entries"])[:5]
+    kept["entries"][key]["text"] = kept["entries"][key]["text"].replace("\n# ", "\nFROM THE STORE\n\n# ", 1)
+    assert "FROM THE STORE" in kept["entries"][key]["text"]
+    stored.write_text(json.dumps(kept), encoding="utf-8")
+    build()
+    assert "FROM THE STORE" in page.read_text(encoding="utf-8")
+    related = _file_of(project, "no-offer")
+    edit(related, "\nreviewed: ", "\nreviewd: ")  # a bad edit: nothing built, nothing kept is lost
+    assert handbook("build", "--no-pdf", cwd=project).returncode != 0
+    edit(related, "\nreviewd: ", "\nreviewed: ")
+    build()
+    assert "FROM THE STORE" in page.read_text(encoding="utf-8")
+    edit(related, "\ntitle: ", "\ntitle: Bouncing back - ")
+    build()
+    shown = page.read_text(encoding="utf-8")
+    assert "FROM THE STORE" not in shown and "Bouncing back - " in shown
+    first = _files(project / "site")
+    shutil.rmtree(project / ".cache" / "handbook" / "rendered")
+    build()
+    assert _files(project / "site") == first
