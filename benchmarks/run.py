@@ -98,10 +98,14 @@ def stage_in_fresh_process(root: Path, cached: bool) -> dict[str, float]:
 def stage(root: Path, cached: bool) -> None:
     """Run by stage_in_fresh_process: time the generator's stages and print them as JSON."""
     sys.path.insert(0, str(REPO))
-    from generator.editorial import ReadingCache, review
+    from generator.editorial import ReadingCache, review, warm_up
+    from generator.handouts import page_urls
     from generator.load import load_tree
+    from generator.pipeline import Project
     from generator.render import render
     from generator.validate import validate
+
+    project = Project.from_config(root / "mkdocs.yml")
 
     cache_dir = root / ".cache" / "handbook"
     if not cached:
@@ -117,23 +121,24 @@ def stage(root: Path, cached: bool) -> None:
     review(handbook, cache=ReadingCache(cache_dir / "reading-base.json"))
     times["review"] = time.perf_counter() - started
     started = time.perf_counter()
-    render(handbook, root / "templates", cache_dir=cache_dir)
+    # as `handbook build --no-pdf` renders them (the same addresses), so both use the pages kept on disk
+    render(handbook, root / "templates", url=page_urls(project.site_url, project.use_directory_urls),
+           cache_dir=cache_dir)
     times["render"] = time.perf_counter() - started
     times["total"] = sum(times.values())
-    from generator.pipeline import Project
-
-    project = Project.from_config(root / "mkdocs.yml")
-    project.generate()
+    project.generate(handouts=False)
+    warm_up()  # as the preview does after its first build: grading the changed page does not load textstat
     page = root / "content" / "checklists" / "get-ready.yml"
     original = page.read_text(encoding="utf-8")
     try:
         page.write_text(original.replace("\nintro: |\n  ", "\nintro: |\n  One more sentence. ", 1), encoding="utf-8")
         assert page.read_text(encoding="utf-8") != original
         started = time.perf_counter()
-        project.generate()
+        project.generate(handouts=False)
         times["one_changed"] = time.perf_counter() - started
     finally:
         page.write_text(original, encoding="utf-8")
+        project.generate(handouts=False)  # the caches as they were, for the next run
     print(json.dumps(times), file=sys.stderr)
 
 
