@@ -179,10 +179,11 @@ class ReadingCache:
                 self.entries = {}  # an unreadable cache is an empty one
 
     def findings(self, key: str, grade: Any) -> list[Finding]:
-        """The findings stored under ``key``, or ``grade()``'s, stored."""
+        """The findings stored under ``key``, or ``grade()``'s, stored. (Also kept for the process: the same
+        text is graded once, whichever handbook it is in: the base's pages in each office's.)"""
         found = self.entries.get(key)
         if found is None:
-            found = grade()
+            found = kept("graded", key, (), grade)
         self.used[key] = found
         return found
 

@@ -61,6 +61,8 @@ def _theme_listed_once(theme: Any, cache_dir: Path | None) -> None:
 
     def get_env() -> jinja2.Environment:
         env = make_env()
+        if env.bytecode_cache is None:  # every environment of the theme (the search plugin makes its own three)
+            env.bytecode_cache = bytecode_cache(cache_dir, "theme")
         list_templates = env.list_templates
 
         def listed(extensions: Any = None, filter_func: Any = None) -> list[str]:
