@@ -61,7 +61,9 @@ class Incremental:
         self.rebuilt: dict[str, set[str]] = {}
         """This build's rebuilt pages (by path), per language folder; every page when not in the dict."""
         self.shared: dict[str, str] = {}
-        logging.getLogger("mkdocs.commands.build").addFilter(_NoDirtyWarning())
+        logger = logging.getLogger("mkdocs.commands.build")
+        if not any(isinstance(existing, _NoDirtyWarning) for existing in logger.filters):
+            logger.addFilter(_NoDirtyWarning())
 
     def plan(self, prefix: str, config: Any, files: Any, pages: dict[str, str], extra: Any) -> None:
         """Mark each of ``files`` (in ``on_files``) as changed or not, and empty the site folder when what
