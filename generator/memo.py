@@ -15,10 +15,14 @@ all it depends on:
   pages' titles), recorded field by field while it rendered (:class:`Watch`, told each read by the template
   sandbox), and compared with those pages' fields now.
 
+Besides these, :func:`kept` remembers smaller results (a file's references to other files, a page's reading
+key, a text's grades) under everything they read.
+
 Everything kept is immutable (pages are frozen models; documents are never changed after loading), so a kept
 object is shared safely. Each memory holds the latest version of each file or page only, so it grows with the
-handbook, not with the number of builds. Nothing is kept on disk: reading a page back from a file costs as
-much as parsing its YAML again (measured).
+handbook, not with the number of builds. Of all this, only rendered texts are also kept on disk, as JSON under
+digests (:meth:`Renders.save`): reading loaded documents back from a file costs as much as parsing their YAML
+again (measured), while a page's text saves a render.
 """
 
 from __future__ import annotations
@@ -175,7 +179,6 @@ class Renders:
             scope.shared, scope.entries, scope.stored = shared, {}, None
         self.scope = scope
         self.watch = watch
-        self.hits = 0
         self._file = store / f"{digest(where)[:24]}.json" if store is not None else None
         self._shared_digest = ""
         self._used: dict[str, Any] = {}
@@ -184,7 +187,6 @@ class Renders:
     def get(self, name: str, page_id: str, parts: tuple[Any, ...]) -> str | None:
         kept = self.scope.entries.get((name, page_id))
         if kept is not None and kept.parts == parts and self.watch.still(kept.reads):
-            self.hits += 1
             if self._file is not None:
                 self._use(name, page_id, parts, kept.text, kept.reads)
             return kept.text
@@ -239,7 +241,6 @@ class Renders:
             if digest(value) != value_digest:
                 return None
             reads[(label, field_name)] = value
-        self.hits += 1
         self.scope.entries[(name, page_id)] = _Rendered(parts, stored["text"], reads)
         self._used[f"{name}\n{page_id}"] = stored
         return stored["text"]
@@ -253,14 +254,10 @@ class Renders:
         self.scope.stored = self._used
         if unchanged:
             return
-        try:
-            self._file.parent.mkdir(parents=True, exist_ok=True)
-            partial = self._file.with_name(f"{self._file.name}.{os.getpid()}.part")
-            partial.write_text(json.dumps({"format": STORE_FORMAT, "shared": self._digest_of_shared(),
-                                           "entries": self._used}, ensure_ascii=False), encoding="utf-8")
-            partial.replace(self._file)
-        except OSError:
-            pass  # a folder we may not write to: rendered again next time
+        from .write import write_cache_file
+
+        write_cache_file(self._file, json.dumps({"format": STORE_FORMAT, "shared": self._digest_of_shared(),
+                                                 "entries": self._used}, ensure_ascii=False))
 
 
 def digest(value: Any) -> str:
@@ -274,21 +271,18 @@ def digest(value: Any) -> str:
 
 
 def _plain(value: Any) -> Any:
+    """What JSON cannot write of itself, as what it can (``json.dumps`` asks for each such value it meets,
+    however deep; lists, dicts and text it writes itself)."""
     from pydantic import BaseModel
 
     if isinstance(value, BaseModel):
         return [type(value).__qualname__, value.model_dump(mode="json")]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return [type(value).__qualname__, [_plain(getattr(value, f.name)) if not isinstance(
-            getattr(value, f.name), str | int | float | bool | type(None)) else getattr(value, f.name)
-            for f in dataclasses.fields(value)]]
+        return [type(value).__qualname__, [getattr(value, f.name) for f in dataclasses.fields(value)]]
     if isinstance(value, set | frozenset):
         return sorted(digest(item) for item in value)
     if isinstance(value, bytes):
         return hashlib.sha256(value).hexdigest()
-    if isinstance(value, tuple | list):
-        return [_plain(item) if not isinstance(item, str | int | float | bool | type(None)) else item
-                for item in value]
     return [type(value).__qualname__, str(value)]
 
 

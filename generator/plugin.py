@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import os
 import shutil
 import textwrap
 import threading
@@ -30,11 +29,12 @@ from .failures import MachineError, from_os_error
 from .handouts import Handout, Press, PressRun, start_handouts
 from .load import YAML_SUFFIXES
 from .pipeline import Project, make_handouts
-from .preview import Incremental, unchanged
+from .preview import Incremental, theme_fingerprint, unchanged
 from .problems import ContentError, Problem, format_plain, summarize
 from .render import PACKAGE_ASSETS, RenderedSite, bytecode_cache, themed
 from .strings import N_, Words
 from .text import MARKDOWN_EXTENSIONS, clean_html, safe_meta
+from .write import write_cache_file
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 LANGUAGE_LINK = "handbook-language:"
@@ -55,7 +55,8 @@ def _theme_listed_once(theme: Any, cache_dir: Path | None) -> None:
     of the build of a small office's handbook, half of a preview's rebuild after a save. The list depends only
     on the theme's folders and MkDocs's filter (its version and the theme's static templates): it is kept for
     the process (``build --all`` builds many offices with the same theme; the preview rebuilds after each save)
-    and in ``cache_dir`` for the next process, under a fingerprint of the folders (:func:`_theme_fingerprint`).
+    and in ``cache_dir`` for the next process, under a fingerprint of the folders
+    (:func:`generator.preview.theme_fingerprint`).
     """
     make_env = theme.get_env
 
@@ -71,7 +72,7 @@ def _theme_listed_once(theme: Any, cache_dir: Path | None) -> None:
                 return list_templates(extensions, filter_func)
             from mkdocs import __version__
 
-            key = (__version__, tuple(theme.dirs), tuple(sorted(theme.static_templates)), _theme_fingerprint(theme))
+            key = (__version__, tuple(theme.dirs), tuple(sorted(theme.static_templates)), theme_fingerprint(theme))
             if key not in _THEME_FILES:
                 _THEME_FILES[key] = _stored_listing(cache_dir, key, lambda: list_templates(filter_func=filter_func))
             return list(_THEME_FILES[key])
@@ -80,33 +81,6 @@ def _theme_listed_once(theme: Any, cache_dir: Path | None) -> None:
         return env
 
     theme.get_env = get_env
-
-
-def _theme_fingerprint(theme: Any) -> tuple[Any, ...]:
-    """What the theme's files may have changed by: for a folder of an installed package (Material's), the
-    times of change of the package's folder and its ``__init__.py`` (an upgrade writes both anew); for any
-    other folder (a ``custom_dir`` of overrides, where a file may be added while previewing), every file's
-    path and time of change."""
-    import sysconfig
-
-    installed = [Path(p) for p in {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}]
-    fingerprint: list[Any] = []
-    for folder in map(Path, theme.dirs):
-        root = next((root for root in installed if folder.is_relative_to(root) and folder != root), None)
-        if root is not None:
-            package = root / folder.relative_to(root).parts[0]
-            fingerprint.append([_mtime(package), _mtime(package / "__init__.py"), _mtime(folder)])
-        else:
-            fingerprint.append(sorted((str(Path(where) / name), _mtime(Path(where) / name))
-                                      for where, _, names in os.walk(folder) for name in names))
-    return tuple(map(repr, fingerprint))
-
-
-def _mtime(path: Path) -> int:
-    try:
-        return path.stat().st_mtime_ns
-    except OSError:
-        return 0
 
 
 def _stored_listing(cache_dir: Path | None, key: tuple[Any, ...], list_files: Any) -> list[str]:
@@ -125,13 +99,7 @@ def _stored_listing(cache_dir: Path | None, key: tuple[Any, ...], list_files: An
             pass  # none yet, or unreadable: listed again below
     files = list_files()
     if stored is not None:
-        try:
-            stored.parent.mkdir(parents=True, exist_ok=True)
-            partial = stored.with_name(f"{stored.name}.{os.getpid()}.part")
-            partial.write_text(json.dumps({"key": digest, "files": files}), encoding="utf-8")
-            partial.replace(stored)
-        except OSError:
-            pass  # a folder we may not write to: listed again next time
+        write_cache_file(stored, json.dumps({"key": digest, "files": files}))
     return files
 
 
@@ -233,9 +201,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         """Set by ``handbook build --offline``: the same as the ``offline`` option."""
         self.warmed = False
         self.pending: PressRun | None = None
+        """While previewing: the handouts being made in the background during this build."""
         self.finishing: threading.Thread | None = None
         """While previewing: the thread putting the last build's handouts in the site as they are made."""
-        """While previewing: the handouts being made in the background during this build."""
         self.press: Press | None = None
         """Kept across ``mkdocs serve`` rebuilds, so WeasyPrint starts once and unchanged handouts are reused."""
         self.incremental: Incremental | None = None

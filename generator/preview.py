@@ -13,7 +13,7 @@ page's Markdown too. So, while previewing:
 
 Material's search index lists every page's sections; a partial build gives it only the rebuilt pages', so
 the index is put back together from the last build's entries, in the clean build's order. After any chain of
-edits, the preview's files are those of a clean build, byte for byte (tests/test_serve.py).
+edits, the preview's files are those of a clean build, byte for byte (tests/test_incremental.py).
 
 Plain ``mkdocs serve --dirty`` gets the same (and a correct one: MkDocs's own dirty builds go wrong when the
 navigation changes); ``handbook serve`` always builds this way.
@@ -150,18 +150,40 @@ def _empty(folder: Path, keep: set[str]) -> None:
             child.unlink()
 
 
+def theme_fingerprint(theme: Any) -> tuple[Any, ...]:
+    """What the theme's files may have changed by: for a folder of an installed package (Material's), the
+    times of change of the package's folder and its ``__init__.py`` (an upgrade writes both anew); for any
+    other folder (a ``custom_dir`` of overrides, where a file may be added while previewing), every file's
+    path and time of change."""
+    import sysconfig
+
+    installed = [Path(p) for p in {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}]
+    fingerprint: list[Any] = []
+    for folder in map(Path, theme.dirs):
+        root = next((root for root in installed if folder.is_relative_to(root) and folder != root), None)
+        if root is not None:
+            package = root / folder.relative_to(root).parts[0]
+            fingerprint.append([_mtime(package), _mtime(package / "__init__.py"), _mtime(folder)])
+        else:
+            fingerprint.append(sorted((str(Path(where) / name), _mtime(Path(where) / name))
+                                      for where, _, names in os.walk(folder) for name in names))
+    return tuple(map(repr, fingerprint))
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
 def shared_digest(config: Any, files: Any, extra: Any) -> str:
     """A digest of what every page's HTML depends on besides its own Markdown: MkDocs's settings (the theme
     and its options, the navigation, the site's name and address, the Markdown extensions), every file's path,
-    the theme's own templates where they can change (``custom_dir``), mkdocs.yml, and ``extra``."""
+    the theme's own files (:func:`theme_fingerprint`), mkdocs.yml, and ``extra``."""
     settings = {key: value for key, value in config.items() if key not in ("plugins", "site_dir", "watch")}
-    theme_files = []
-    custom = config.theme.custom_dir
-    if custom and Path(custom).is_dir():
-        for folder, _, names in sorted(os.walk(custom)):
-            theme_files.extend((folder, name, (Path(folder) / name).stat().st_mtime_ns) for name in sorted(names))
     config_file = Path(config.config_file_path)
-    described = json.dumps([settings, sorted(file.src_uri for file in files), theme_files,
+    described = json.dumps([settings, sorted(file.src_uri for file in files), theme_fingerprint(config.theme),
                             config_file.read_bytes().hex() if config_file.is_file() else "",
                             os.environ.get("SOURCE_DATE_EPOCH", ""), extra],
                            sort_keys=True, default=repr)

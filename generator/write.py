@@ -82,6 +82,18 @@ def write_files(folder: Path, texts: Mapping[str, str], copies: Mapping[str, Pat
             shutil.copyfile(copies[relative], destination)
 
 
+def write_cache_file(path: Path, text: str) -> None:
+    """Write a file of the build's cache in one step (a reader sees the old file or the new one, never half),
+    or, where the folder cannot be written, nothing: a cache only saves time, and is made again next time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.part")
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(path)
+    except OSError:
+        pass
+
+
 class Busy(Exception):
     """Another build is writing the same folder."""
 
