@@ -94,10 +94,29 @@ def make_handbook(root: Path, pages: int, languages: bool = False) -> Path:
 
 
 def add_offices(root: Path, offices: int) -> None:
-    """``offices`` offices in ``root/offices``: the two examples, then copies of them under new names."""
+    """``offices`` offices in ``root/offices``: the two examples, then copies of them, each with a name, contact
+    details, addresses and colours of its own, as real offices have (so no two offices' pages are the same)."""
     shutil.copytree(REPO / "offices", root / "offices", dirs_exist_ok=True)
     examples = sorted(p.name for p in (REPO / "offices").iterdir() if (p / "office.yml").is_file())
     for n in range(len(examples), offices):
-        shutil.copytree(REPO / "offices" / examples[n % len(examples)], root / "offices" / f"office-{n + 1:02d}")
+        slug = f"office-{n + 1:02d}"
+        shutil.copytree(REPO / "offices" / examples[n % len(examples)], root / "offices" / slug)
+        settings = root / "offices" / slug / "office.yml"
+        settings.write_text(own_identity(settings.read_text(encoding="utf-8"), n + 1), encoding="utf-8")
     for extra in examples[offices:]:
         shutil.rmtree(root / "offices" / extra)
+
+
+def own_identity(settings: str, n: int) -> str:
+    """An example office's settings (office.yml) with the name, contact details, addresses and colour of
+    office number ``n``."""
+    own = {"name": f"Career Office Number {n}", "short_name": f"Office {n}",
+           "  email": f"office{n}@careers.example.org", "  phone": f"+1 555 01{n:02d}",
+           "booking_url": f"https://office{n}.example.org/book", "site_url": f"https://office{n}.example.org/handbook/",
+           "  primary": f'"#{(n * 37) % 64:02x}4a{(n * 53) % 96:02x}"'}
+    lines = settings.splitlines()
+    for key, value in own.items():
+        found = [i for i, line in enumerate(lines) if line.startswith(f"{key}: ")]
+        assert len(found) == 1, f"{key} is not written once in the example office: see benchmarks/synthetic.py"
+        lines[found[0]] = f"{key}: {value}"
+    return "\n".join(lines) + "\n"
