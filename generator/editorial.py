@@ -206,11 +206,13 @@ def warm_up() -> None:
 
 
 def review(handbook: Handbook, today: dt.date | None = None, cache: ReadingCache | None = None,
-           skip: set[str] | frozenset[str] = frozenset()) -> list[Problem]:
+           skip: set[str] | frozenset[str] = frozenset(), *, reading: bool = True) -> list[Problem]:
     """Every editorial warning for the handbook, sorted by file and position; pages in ``skip`` (shown in
-    another language, untranslated) are reviewed in their own language's handbook, not here."""
+    another language, untranslated) are reviewed in their own language's handbook, not here. Without
+    ``reading``, the text is not graded (no reading warnings): for a build that shows no warnings."""
     entries = [entry for page_id, entry in handbook.pages.items() if page_id not in skip]
-    warnings = review_pages(entries, handbook.settings, today, cache, language=handbook.settings.language)
+    warnings = review_pages(entries, handbook.settings, today, cache, language=handbook.settings.language,
+                            reading=reading)
     cited = {source for entry in handbook.pages.values() for source in entry.page.sources}
     if handbook.sources_doc is not None:
         for source_id in handbook.sources:
@@ -222,7 +224,7 @@ def review(handbook: Handbook, today: dt.date | None = None, cache: ReadingCache
 
 
 def review_pages(entries: list[PageEntry], settings: HandbookSettings | None, today: dt.date | None = None,
-                 cache: ReadingCache | None = None, language: str = "en") -> list[Problem]:
+                 cache: ReadingCache | None = None, language: str = "en", *, reading: bool = True) -> list[Problem]:
     """The editorial warnings of these pages alone, with the handbook's limits (the defaults, when its settings
     are not valid): also what a run with errors elsewhere shows, so no warning waits for a second round."""
     today = today or dt.datetime.now().astimezone().date()  # the editor's own calendar day
@@ -232,8 +234,9 @@ def review_pages(entries: list[PageEntry], settings: HandbookSettings | None, to
     grading = Grading.of(language, limits)
     salt = [ReadingCache.FORMAT, version("textstat"), limits.max_sentence_words, paper, *grading.salt]
     warnings = [warning for entry in entries
-                for warning in _review_page(entry, limits, paper, today, cache, salt, grading)]
-    cache.save()
+                for warning in _review_page(entry, limits, paper, today, cache, salt, grading if reading else None)]
+    if reading:  # (else nothing was looked up, and the stored grades stay for the next build that grades)
+        cache.save()
     return sorted(warnings)
 
 
@@ -243,7 +246,7 @@ def _warn(problem: Problem) -> Problem:
 
 
 def _review_page(entry: PageEntry, limits: Editorial, paper: str, today: dt.date, cache: ReadingCache,
-                 salt: list[Any], grading: Grading) -> Iterator[Problem]:
+                 salt: list[Any], grading: Grading | None) -> Iterator[Problem]:
     page, doc = entry.page, entry.doc
     if page.kind != "page" and not page.sources:
         where: KeyPath = ("sources",) if "sources" in doc.data else ()
@@ -254,6 +257,8 @@ def _review_page(entry: PageEntry, limits: Editorial, paper: str, today: dt.date
         yield _warn(doc.problem(("reviewed",), f"last reviewed on {page.reviewed.isoformat()}, more than "
                                 f"{limits.review_every_months} months ago",
                                 "check that the page is still right, then set reviewed to today's date"))
+    if grading is None:
+        return
     key = kept("reading", doc.file, (page, *salt), lambda: _reading_key(page, salt))
     for path, message, hint in cache.findings(key, lambda: list(_reading(page, list(prose_fields(page)), limits,
                                                                           paper, grading))):

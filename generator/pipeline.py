@@ -43,7 +43,7 @@ from .write import staged, write_files
 
 def generate(content_dir: Path, templates_dir: Path, *, site_url: str | None = None, use_directory_urls: bool = True,
              handouts: bool = True, office: Office | None = None, cache_dir: Path | None = None,
-             languages: list[str] | None = None) -> RenderedSite:
+             languages: list[str] | None = None, reading: bool = True) -> RenderedSite:
     """Load, validate, review and render the handbook in each language it publishes; raise
     :class:`~generator.problems.ContentError` on bad content. Editorial warnings travel with the result.
 
@@ -53,6 +53,8 @@ def generate(content_dir: Path, templates_dir: Path, *, site_url: str | None = N
     are made by :func:`make_handouts`), and pages link to their handouts. ``site_url`` gives handouts their
     web address. With an ``office``, its pages, patches, hidden pages, templates and identity are laid over
     the base. ``cache_dir`` keeps what the next run can reuse (each page's reading grades, compiled templates).
+    Without ``reading``, no page's text is graded (no reading warnings; textstat is not loaded): for a build
+    whose warnings nobody sees.
     """
     base = load_tree(content_dir)
     chosen = languages or published_languages(base, office)
@@ -64,7 +66,7 @@ def generate(content_dir: Path, templates_dir: Path, *, site_url: str | None = N
         try:
             site = _generate_language(base, templates_dir, language, prefix, site_url=site_url,
                                       use_directory_urls=use_directory_urls, handouts=handouts, office=office,
-                                      cache_dir=cache_dir, first=not number)
+                                      cache_dir=cache_dir, first=not number, reading=reading)
         except ContentError as error:
             errors.extend(error.problems)
             warnings.extend(error.warnings)
@@ -97,7 +99,7 @@ def published_languages(base: Any, office: Office | None) -> list[str]:
 
 def _generate_language(base: Any, templates_dir: Path, language: str, prefix: str, *, site_url: str | None,
                        use_directory_urls: bool, handouts: bool, office: Office | None, cache_dir: Path | None,
-                       first: bool) -> RenderedSite:
+                       first: bool, reading: bool = True) -> RenderedSite:
     """The handbook in one language: the base's translations laid over it, then the office's layer."""
     state = in_language(base, language)
     tree, shown_in = state.tree, dict(state.shown_in)
@@ -132,7 +134,7 @@ def _generate_language(base: Any, templates_dir: Path, language: str, prefix: st
     except ContentError as error:  # the valid pages' warnings come with the errors, in one run
         settings, valid = error.partial or (None, {})
         own = [entry for page_id, entry in valid.items() if page_id not in shown_in]
-        raise error.with_warnings([*review_pages(own, settings, cache=cache, language=language),
+        raise error.with_warnings([*review_pages(own, settings, cache=cache, language=language, reading=reading),
                                    *state.warnings]) from None
     if office is not None:
         handbook = for_office(handbook, office, layered.asset_dirs, language)
@@ -140,7 +142,7 @@ def _generate_language(base: Any, templates_dir: Path, language: str, prefix: st
         handbook = dataclasses.replace(handbook, settings=handbook.settings.model_copy(update={"language": language}))
     handbook = for_audiences(handbook, office.settings.audiences if office is not None else [])
     behind = {}
-    warnings = [*review(handbook, cache=cache, skip=set(shown_in)), *state.warnings]
+    warnings = [*review(handbook, cache=cache, skip=set(shown_in), reading=reading), *state.warnings]
     found_pages: list[Any] = []
     replaced = written | (office.own_ids(patches=False) if office is not None else set())
     if language != state.original_language:
@@ -347,8 +349,8 @@ class Project:
             readable.append(self.office.root)
         return Press(self.cache_dir / "handouts", self.content_dir, readable, jobs=jobs)
 
-    def generate(self, *, handouts: bool = True) -> RenderedSite:
-        """:func:`generate` for this project's folders and addresses.
+    def generate(self, *, handouts: bool = True, reading: bool = True) -> RenderedSite:
+        """:func:`generate` for this project's folders and addresses (``reading``: grade the text).
 
         Unless SOURCE_DATE_EPOCH is set, it is set to the handbook's own date (its newest review) for the
         rest of the build: MkDocs dates the sitemap with it and the handouts' fonts carry it, so a rebuild on
@@ -356,7 +358,7 @@ class Project:
         """
         site = generate(self.content_dir, self.templates_dir, site_url=self.site_url,
                         use_directory_urls=self.use_directory_urls, handouts=handouts, office=self.office,
-                        cache_dir=self.cache_dir)
+                        cache_dir=self.cache_dir, reading=reading)
         if self.office is None and site.editor_published:  # the browser editor, at admin/
             from .cms import published_editor
 
@@ -504,7 +506,10 @@ def build_office(config_file: Path, slug: str, site_dir: Path, *, strict: bool =
         project = dataclasses.replace(Project.from_config(config_file).with_office(slug), site_dir=site_dir)
         assert project.office is not None
         name = project.office.settings.name
-        site = project.generate(handouts=handouts)
+        # build --all shows an office's editorial warnings only with --strict (`handbook check --office` and
+        # `handbook build --office` show them all): without it, no text is graded (textstat's dictionary alone
+        # takes a second to load in every worker)
+        site = project.generate(handouts=handouts, reading=strict)
         if strict and site.warnings:
             problems = list(site.warnings)
             return OfficeResult(slug, name, False, f"{summarize(problems, 'warning')} (--strict)",

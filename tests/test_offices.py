@@ -295,3 +295,23 @@ def test_passerelle_reads_french_on_every_page_and_in_every_handout(built: Path)
         for words in english:
             assert words not in text, f"{pdf.name}: {words}"
     assert "Quand l’utiliser" in _text(site / "handouts" / "get-ready.pdf")
+
+
+def test_build_all_grades_the_text_only_when_strict_asks(tmp_path: Path) -> None:
+    """build --all shows an office's editorial warnings only with --strict, so only then does it grade the text
+    (loading textstat's dictionary in every worker); `handbook check --office` still shows them."""
+    root = copy_handbook(tmp_path / "handbook", offices=True)
+    page = root / "offices" / "northfield" / "content" / "mock-interviews.yml"
+    long = " ".join(["and then we talk about it"] * 8)
+    page.write_text(page.read_text().replace("A mock interview is a practice run", f"Here {long}. A mock interview "
+                                             "is a practice run", 1))
+    result = handbook("build", "--all", "--no-pdf", cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not list((root / ".cache" / "handbook").glob("reading-*.json")), "nothing was graded"
+    result = handbook("build", "--all", "--no-pdf", "--strict", cwd=root)
+    assert result.returncode == 1
+    assert re.search(r"northfield +FAILED +1 warning in 1 file \(--strict\)", result.stdout), result.stdout
+    assert "a sentence of 49 words, more than 30" in result.stdout
+    assert re.search(r"passerelle +ok", result.stdout)
+    result = handbook("check", "--office", "northfield", cwd=root)
+    assert "a sentence of 49 words" in result.stdout + result.stderr
