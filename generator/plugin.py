@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import shutil
 import textwrap
@@ -24,6 +25,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
+from .convert import CONVERSIONS
 from .editorial import warm_up
 from .failures import MachineError, from_os_error
 from .handouts import Handout, Press, PressRun, start_handouts
@@ -382,6 +384,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         # The metadata MkDocs read from the page, in any of the forms it reads (---, ..., "key: value" lines),
         # held to what a page may set: Material writes title and description into <head> as they are.
         page.meta = safe_meta(page.meta or {})
+        parts = self.site.parts.get(page.file.src_uri) if self.site is not None else None
+        if parts:  # MkDocs calls page.render(config, files) next: converted part by part, each part kept
+            page.render = functools.partial(CONVERSIONS.render, page, parts)
         return markdown
 
     def on_post_page(self, output: str, /, *, page: Any, config: MkDocsConfig) -> str:

@@ -17,6 +17,7 @@ import jinja2
 from markupsafe import Markup
 
 from .audiences import labeller
+from .convert import PART_BREAK, split_parts
 from .isolation import rendering
 from .memo import Renders, Watch, templates_state, watched_objects
 from .models import Phase, Source
@@ -148,6 +149,9 @@ class RenderedSite:
     """Pages not translated into this language, by Markdown path: the language they are shown in."""
     editor_published: bool = False
     """``handbook.yml`` asks for the browser editor to be published with the site (``editor: publish: true``)."""
+    parts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Pages whose Markdown may be converted to HTML in parts, by path: the parts, which join into the page's
+    text (an office's own lines apart from the rest; see :mod:`generator.convert`)."""
 
     @property
     def every_language(self) -> tuple[RenderedSite, ...]:
@@ -259,7 +263,7 @@ def make_environment(templates_dirs: Path | list[Path], language: str = "en",
                                                                    sources_language, language)),
                        placeholders=_on_escaped(highlight_placeholders), human_date=words.date)
     env.install_gettext_translations(words.catalog, newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(tel=tel_uri, t=_legacy_t(words), language_name=words.name_of)
+    env.globals.update(tel=tel_uri, t=_legacy_t(words), language_name=words.name_of, part_break=PART_BREAK)
     return env
 
 
@@ -501,9 +505,16 @@ def render(handbook: Handbook, templates_dir: Path | list[Path], handouts: tuple
             logo = f"assets/office/logo{office.logo.suffix.lower()}"
             static[logo] = office.logo
             theme.update(logo=logo, favicon=logo)
+    texts, parts = {}, {}
+    for path, text in sorted(pages.items()):
+        if text is not None:
+            texts[path], split = split_parts(text)
+            if split:
+                parts[path] = split
     return RenderedSite(
         shown_in={f"{page_id}.md": shown for page_id, shown in handbook.shown_in.items()},
-        pages={path: text for path, text in sorted(pages.items()) if text is not None},
+        pages=texts,
+        parts=parts,
         static=dict(sorted(static.items())),
         nav=nav,
         site_name=escape_attribute(site_name),

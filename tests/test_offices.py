@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
 from pathlib import Path
 
 import pypdf
@@ -315,3 +316,55 @@ def test_build_all_grades_the_text_only_when_strict_asks(tmp_path: Path) -> None
     assert re.search(r"passerelle +ok", result.stdout)
     result = handbook("check", "--office", "northfield", cwd=root)
     assert "a sentence of 49 words" in result.stdout + result.stderr
+
+
+def _second_office(root: Path, example: str, name: str) -> str:
+    """A copy of an example office with a name and contact details of its own (so its pages differ)."""
+    slug = f"{example}-two"
+    shutil.copytree(root / "offices" / example, root / "offices" / slug)
+    settings = root / "offices" / slug / "office.yml"
+    text, named = re.subn(r"(?m)^name: .*$", f"name: {name}", settings.read_text(encoding="utf-8"))
+    text, mailed = re.subn(r"(?m)^  email: .*$", "  email: second@example.org", text)
+    assert named == mailed == 1
+    settings.write_text(text, encoding="utf-8")
+    return slug
+
+
+def test_offices_share_converted_html_and_each_site_is_as_if_built_alone(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """In one process (a build --all worker), a second office of a language converts only its own lines to HTML
+    (its print line and contact box): the rest of every page is the first office's HTML. Every office's site is
+    byte for byte what converting each page whole gives."""
+    from mkdocs.structure.pages import Page
+
+    from generator import convert
+    from generator.pipeline import build_office
+
+    root = copy_handbook(tmp_path / "handbook", offices=True)
+    slugs = ["northfield", "passerelle", _second_office(root, "northfield", "Southfield Careers"),
+             _second_office(root, "passerelle", "Maison de l'Emploi du Sud")]
+    converted: dict[str, int] = {}
+    whole_render = Page.render
+
+    def counting(page: Page, config: object, files: object) -> None:
+        converted[current] += len(page.markdown or "")
+        whole_render(page, config, files)
+
+    monkeypatch.setattr(Page, "render", counting)
+    sites = {}
+    for mode in ("parts", "whole"):
+        convert.CONVERSIONS.kept.clear()
+        if mode == "whole":
+            monkeypatch.setattr(convert.Conversions, "render",
+                                lambda self, page, parts, config, files: Page.render(page, config, files))
+        for slug in slugs:
+            current = f"{mode} {slug}"
+            converted[current] = 0
+            result = build_office(root / "mkdocs.yml", slug, tmp_path / mode / slug, handouts=False)
+            assert result.ok, result.details
+            sites[current] = tree_digest(tmp_path / mode / slug)
+    for slug in slugs:
+        assert sites[f"parts {slug}"] == sites[f"whole {slug}"], slug
+    for second in slugs[2:]:
+        assert converted[f"parts {second}"] < converted[f"whole {second}"] / 4, converted
+    assert "Southfield Careers" in (tmp_path / "parts" / slugs[2] / "get-ready" / "index.html").read_text()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.convert import PART_BREAK, split_parts
 from generator.pipeline import generate
 from generator.render import escape_html, human_date, inline, message_markdown
 
@@ -236,3 +237,28 @@ def test_the_handout_page_counter_keeps_accented_words_as_css_reads_them() -> No
 
     css = str(_page_counter_css(Words.of(REPO / "templates", "es")))
     assert css.startswith('"Página "') and "counter(page)" in css and "\\u" not in css
+
+
+B = PART_BREAK
+
+
+@pytest.mark.parametrize("text", [
+    f"---\ntitle: x\n---\n\n{B}<p class=\"print\">Office</p>{B}\n\n# Title\n\nText.\n\n"
+    f"{B}<div markdown>\n**Us**\n</div>{B}\n\n<p>Reviewed</p>\n",
+    f"# Title\n\n- an item\n\n{B}<p>Office</p>{B}\n",
+])
+def test_a_page_is_cut_into_parts_where_each_stands_alone(text: str) -> None:
+    whole, parts = split_parts(text)
+    assert B not in whole and parts is not None and "".join(parts) == whole == text.replace(B, "")
+
+
+@pytest.mark.parametrize("text", [
+    f"- an item\n{B}<p>Office</p>{B}\n",  # no blank line: the part would join the list item
+    f"- an item\n\n{B}    <p>Office</p>{B}\n",  # indented: it would continue the list item
+    f"# Title\n\n{B}- <p>Office</p>{B}\n",  # a list item: Markdown would join it to a list before
+    f"<div markdown>\n\n{B}<p>Office</p>{B}\n\n</div>\n",  # inside an element the parts would close apart
+    f"<div markdown>\n\n{B}<p>Office</p>\n\n</div>\n{B}\n\nText\n",  # an element open in one part, closed in another
+    f"```\ncode\n\n{B}<p>Office</p>{B}\n\n```\n",  # inside a code fence
+])
+def test_a_page_whose_parts_would_not_stand_alone_is_converted_whole(text: str) -> None:
+    assert split_parts(text) == (text.replace(B, ""), None)
