@@ -60,6 +60,7 @@ _CONTINUES = re.compile(r"[ \t>:|]|[-*+] |\d{1,9}[.)] |\{:")
 list item, a definition, a table row, an attribute list)."""
 _REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:", re.MULTILINE)
 _LINK = re.compile(r"\s(?:href|src)=\"([^\"]*)\"")
+_EXCLUDED = re.compile(r"\s*<([a-z][a-z0-9]*)\b[^<>]*\sdata-search-exclude\b[^<>]*>")
 
 
 @functools.lru_cache(maxsize=8192)
@@ -94,10 +95,18 @@ class _Elements(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.open: list[str] = []
         self.balanced = True
+        self.tops = 0
+        """How many elements (and text outside any) the HTML holds at its top."""
 
     def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if not self.open:
+            self.tops += 1
         if tag not in _VOID:
             self.open.append(tag)
+
+    def handle_data(self, data: str) -> None:
+        if not self.open and data.strip():
+            self.tops += 1
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _VOID:
@@ -110,10 +119,28 @@ class _Elements(HTMLParser):
 
 def _closed(part: str) -> bool:
     """Whether every HTML element ``part`` opens, it closes, in order."""
-    elements = _Elements()
-    elements.feed(part)
-    elements.close()
+    elements = _parsed(part)
     return elements.balanced and not elements.open
+
+
+def _parsed(html: str) -> _Elements:
+    elements = _Elements()
+    elements.feed(html)
+    elements.close()
+    return elements
+
+
+def _searched(html: str) -> str:
+    """A part's HTML as it counts for the search index: one element marked ``data-search-exclude`` (an office's
+    print line and contact box), which the index skips whole, emptied; any other HTML as it is."""
+    found = _EXCLUDED.match(html)
+    if found is None or not html.rstrip().endswith(f"</{found[1]}>"):
+        return html
+    elements = _parsed(html)
+    if not elements.balanced or elements.open or elements.tops != 1:
+        return html
+    end = len(html.rstrip())
+    return f"{html[:found.end()]}</{found[1]}>{html[end:]}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -127,6 +154,8 @@ class Converted:
     anchors: frozenset[str]
     links_to_anchors: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
     """By the linked file's path: (anchor, link as written) pairs."""
+    searched: str
+    """The HTML as it counts for the search index (:func:`_searched`)."""
 
     @property
     def anywhere(self) -> bool:
@@ -147,6 +176,8 @@ class Conversions:
         self.limit = limit
         self.kept: OrderedDict[str, Converted] = OrderedDict()
         self._settings: tuple[Any, Any, str] | None = None
+        self.search: OrderedDict[str, str] = OrderedDict()
+        """Material's search entries of a page (JSON), by everything they are made from."""
 
     def render(self, page: Any, parts: tuple[str, ...], config: Any, files: Any) -> None:
         """What ``page.render(config, files)`` does (MkDocs's conversion of ``page.markdown`` into its
@@ -187,12 +218,42 @@ class Conversions:
             return None
         converted = Converted(
             html, tuple(_headings(page.toc)), page._title_from_render, frozenset(page.present_anchor_ids),
-            tuple((target.src_uri, tuple(links.items())) for target, links in (page.links_to_anchors or {}).items()))
+            tuple((target.src_uri, tuple(links.items())) for target, links in (page.links_to_anchors or {}).items()),
+            _searched(html))
         if not records:  # a part MkDocs warned about is converted again each time, so the warning is not lost
             self.kept[anywhere if converted.anywhere else here] = converted
             while len(self.kept) > self.limit:
                 self.kept.popitem(last=False)
         return converted
+
+    def cleaned(self, page: Any, html: str, cleaned: str) -> None:
+        """The plugin cleaned ``html`` into ``cleaned`` (``on_page_content``): when ``html`` is still what the
+        page's parts made, the search index may take the page's entries from another office's same page."""
+        made = getattr(page, "handbook_parts", None)
+        page.handbook_search = (cleaned, made[1]) if made is not None and made[0] is html else None
+
+    def search_entries(self, index: Any, add: Any, clean: Any, page: Any) -> None:
+        """Material's ``SearchIndex.add_entry_from_context(page)`` (``add``): the page's entries in the search
+        index, made from its HTML; reused when the page's HTML, leaving aside the elements the index skips
+        (an office's print line and contact box), its address, title, metadata and headings are another's
+        (the same page of another office) already indexed. The entries are made from the HTML with those
+        elements emptied (``clean`` cleans it as the plugin did the page), so they are the same whichever
+        office made them."""
+        found = getattr(page, "handbook_search", None)
+        if found is None or page.content is not found[0]:  # another plugin changed the HTML since
+            return add(page)
+        key = _digest([found[1], page.url, page.title, json.dumps(page.meta, default=str, sort_keys=True),
+                       list(_headings(page.toc))])
+        entries = self.search.get(key)
+        if entries is None:
+            before = len(index.entries)
+            add(_Indexed(clean(found[1]), page.url, page.title, page.meta, page.toc))
+            entries = self.search[key] = json.dumps(index.entries[before:])
+            while len(self.search) > self.limit:
+                self.search.popitem(last=False)
+        else:
+            self.search.move_to_end(key)
+            index.entries.extend(json.loads(entries))
 
     def _extensions_allow(self, config: Any) -> bool:
         return all(isinstance(name, str) and name in PARTS_EXTENSIONS for name in config["markdown_extensions"])
@@ -207,6 +268,17 @@ class Conversions:
                        sorted((file.src_uri, file.url) for file in files)])
         self._settings = (config, files, key)
         return key
+
+
+@dataclasses.dataclass(frozen=True)
+class _Indexed:
+    """What the search index reads of a page."""
+
+    content: str
+    url: str
+    title: str
+    meta: dict[str, Any]
+    toc: Any
 
 
 def _trimmed(parts: tuple[str, ...], markdown: str | None) -> tuple[str, ...] | None:
@@ -230,6 +302,7 @@ def _apply(page: Any, done: list[Converted], files: Any) -> None:
     from mkdocs.structure.toc import TableOfContents
 
     page.content = "".join(one.html for one in done).strip()
+    page.handbook_parts = (page.content, "".join(one.searched for one in done).strip())
     page.toc = TableOfContents([_anchor(heading) for one in done for heading in one.toc])
     # MkDocs takes the title from an <h1> only when it is the page's first element
     page._title_from_render = next((one.title for one in done if one.html.strip()), None)

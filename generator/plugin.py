@@ -362,6 +362,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 if self.incremental is not None and Path(placeholder.abs_dest_path).is_file():
                     placeholder.is_modified = unchanged  # the last version stays until the new one is made
                 files.append(placeholder)
+        for plugin in config.plugins.values():  # Material's search index takes a page's entries from another
+            index = getattr(plugin, "search_index", None)  # office's same page, where they are the same
+            if type(index).__module__.startswith("material.") and isinstance(getattr(index, "entries", None), list):
+                index.add_entry_from_context = functools.partial(
+                    CONVERSIONS.search_entries, index, index.add_entry_from_context, clean_html)
         if self.incremental is not None:
             for plugin in config.plugins.values():  # its own merging of dirty builds' entries: ours replaces it
                 if hasattr(plugin, "search_index_prev"):
@@ -402,7 +407,9 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def on_page_content(self, html: str, /, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         # The last guard: whatever a template (an office's) or text slipped past validation and escaping, only
         # the elements, attributes and links the handbook's own templates make reach the page.
-        return clean_html(html)
+        cleaned = clean_html(html)
+        CONVERSIONS.cleaned(page, html, cleaned)
+        return cleaned
 
     @event_priority(-50)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:

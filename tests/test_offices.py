@@ -7,6 +7,7 @@ The two example offices in offices/ are built with `handbook build --all`; a new
 from __future__ import annotations
 
 import html
+import json
 import re
 import shutil
 from pathlib import Path
@@ -333,8 +334,10 @@ def _second_office(root: Path, example: str, name: str) -> str:
 def test_offices_share_converted_html_and_each_site_is_as_if_built_alone(tmp_path: Path,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """In one process (a build --all worker), a second office of a language converts only its own lines to HTML
-    (its print line and contact box): the rest of every page is the first office's HTML. Every office's site is
-    byte for byte what converting each page whole gives."""
+    (its print line and contact box): the rest of every page is the first office's HTML, and its pages' search
+    entries are the first office's (the index leaves those lines out). Every office's site, search index
+    included, is byte for byte what converting and indexing each page whole gives."""
+    from material.plugins.search.plugin import Parser
     from mkdocs.structure.pages import Page
 
     from generator import convert
@@ -350,10 +353,19 @@ def test_offices_share_converted_html_and_each_site_is_as_if_built_alone(tmp_pat
         converted[current] += len(page.markdown or "")
         whole_render(page, config, files)
 
+    indexed: dict[str, int] = {}
+    parse = Parser.feed
+
+    def feeding(parser: Parser, html: str) -> None:
+        indexed[current] = indexed.get(current, 0) + len(html)
+        parse(parser, html)
+
     monkeypatch.setattr(Page, "render", counting)
+    monkeypatch.setattr(Parser, "feed", feeding)
     sites = {}
     for mode in ("parts", "whole"):
         convert.CONVERSIONS.kept.clear()
+        convert.CONVERSIONS.search.clear()
         if mode == "whole":
             monkeypatch.setattr(convert.Conversions, "render",
                                 lambda self, page, parts, config, files: Page.render(page, config, files))
@@ -367,4 +379,8 @@ def test_offices_share_converted_html_and_each_site_is_as_if_built_alone(tmp_pat
         assert sites[f"parts {slug}"] == sites[f"whole {slug}"], slug
     for second in slugs[2:]:
         assert converted[f"parts {second}"] < converted[f"whole {second}"] / 4, converted
+        assert indexed.get(f"parts {second}", 0) < indexed[f"whole {second}"] / 4, indexed
     assert "Southfield Careers" in (tmp_path / "parts" / slugs[2] / "get-ready" / "index.html").read_text()
+    index = json.loads((tmp_path / "parts" / slugs[2] / "search" / "search_index.json").read_text())["docs"]
+    entries = [entry for entry in index if entry["location"].startswith("get-ready/")]
+    assert entries and not [entry for entry in entries if "second@example.org" in entry["text"]]
