@@ -60,6 +60,8 @@ _CONTINUES = re.compile(r"[ \t>:|]|[-*+] |\d{1,9}[.)] |\{:")
 list item, a definition, a table row, an attribute list)."""
 _REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:", re.MULTILINE)
 _LINK = re.compile(r"\s(?:href|src)=\"([^\"]*)\"")
+_RAW_LINE = re.compile(r"<(p|div)((?:\s[^<>\n]*)?)>[^<>\n]*</\1>")
+_NOT_RAW = re.compile(r"\b(?:markdown|id|name)\b")
 _EXCLUDED = re.compile(r"\s*<([a-z][a-z0-9]*)\b[^<>]*\sdata-search-exclude\b[^<>]*>")
 
 
@@ -80,6 +82,19 @@ def split_parts(text: str) -> tuple[str, tuple[str, ...] | None]:
         if len(_FENCE.findall(part)) % 2 or (n != largest and not _closed(part)):
             return whole, None  # (the largest part's elements close when every other part's do)
     return whole, tuple(parts)
+
+
+def raw_html(part: str) -> str | None:
+    """What Markdown makes of ``part`` when it is one line of plain HTML (an office's print line): the line as
+    it is, which Markdown passes through untouched (a block-level element holding only text, without the
+    ``markdown`` attribute, nor an ``id`` or ``name`` MkDocs would list as an anchor), followed by the blank
+    line Markdown writes after raw HTML; None for any other part. Spares making a Markdown converter for it,
+    which costs more than the line (``tests/test_render.py`` holds it to Python-Markdown's own output)."""
+    line = part.strip("\n")
+    found = _RAW_LINE.fullmatch(line)
+    if found is None or _NOT_RAW.search(found[2]):
+        return None
+    return f"{line}\n\n"
 
 
 def _starts_a_block(before: str, part: str) -> bool:
@@ -174,7 +189,7 @@ class Conversions:
 
     def __init__(self, limit: int = 20_000) -> None:
         self.limit = limit
-        self.kept: OrderedDict[str, Converted] = OrderedDict()
+        self.kept: OrderedDict[tuple[str, ...], Converted] = OrderedDict()
         self._settings: tuple[Any, Any, str] | None = None
         self.search: OrderedDict[str, str] = OrderedDict()
         """Material's search entries of a page (JSON), by everything they are made from."""
@@ -200,12 +215,15 @@ class Conversions:
         """The part converted, or None when its HTML does not end as a whole page's would."""
         from mkdocs.structure.pages import Page
 
-        anywhere = _digest(["anywhere", part, settings])
-        here = _digest(["here", part, page.file.src_uri, page.file.url, settings])
+        anywhere = ("anywhere", part, settings)
+        here = ("here", part, page.file.src_uri, page.file.url, settings)
         for key in (anywhere, here):
             if key in self.kept:
                 self.kept.move_to_end(key)
                 return self.kept[key]
+        raw = raw_html(part)
+        if raw is not None:
+            return Converted(raw, (), None, frozenset(), (), _searched(raw))
         whole = page.markdown
         page.markdown = f"{part}\n\n{_END}"
         try:

@@ -105,18 +105,27 @@ def _current(obj: Any, name: Any) -> Any:
         return _ABSENT
 
 
+NAME = "name"
+"""The label of a watched name's reads (:attr:`Watch.names`)."""
+
+
 class Watch:
     """The fields of other pages (and handouts) a template reads while one page renders.
 
     The template sandbox calls :meth:`saw` for each attribute or item a template reads; reads of the watched
     objects other than the page being rendered are recorded with the value read."""
 
-    def __init__(self, watched: dict[str, Any]) -> None:
+    def __init__(self, watched: dict[str, Any], names: frozenset[str] = frozenset()) -> None:
         self.watched = watched
         """The objects to watch, by label (``page:get-ready``)."""
         self._label_of = {id(obj): label for label, obj in watched.items()}
         self.current: str | None = None
         self.reads: dict[tuple[str, Any], Any] = {}
+        self.names = names
+        """The names of the templates' context to watch (an office's identity: ``office``, ``url``): their
+        values are not part of what every page shares, but a page that looks one up depends on it."""
+        self.values: dict[str, Any] = {}
+        """Those names' values for the page being rendered or looked up (set before each)."""
 
     def start(self, label: str) -> None:
         self.current, self.reads = label, {}
@@ -130,8 +139,14 @@ class Watch:
         if label is not None and label != self.current and self.watched.get(label) is obj:
             self.reads.setdefault((label, name), _ABSENT if isinstance(value, jinja2.Undefined) else value)
 
+    def looked_up(self, name: str, value: Any) -> None:
+        if name in self.names and self.current is not None:
+            self.reads.setdefault((NAME, name), _ABSENT if isinstance(value, jinja2.Undefined) else value)
+
     def now(self, label: str, name: Any) -> Any:
         """The value of a recorded field now (:data:`_ABSENT` when the page or field is gone)."""
+        if label == NAME:
+            return self.values.get(name, _ABSENT)
         obj = self.watched.get(label, _ABSENT)
         return _ABSENT if obj is _ABSENT else _current(obj, name)
 

@@ -6,6 +6,7 @@ where the results go. Templates are compiled once per environment and reused for
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator
@@ -263,8 +264,27 @@ def make_environment(templates_dirs: Path | list[Path], language: str = "en",
                                                                    sources_language, language)),
                        placeholders=_on_escaped(highlight_placeholders), human_date=words.date)
     env.install_gettext_translations(words.catalog, newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(tel=tel_uri, t=_legacy_t(words), language_name=words.name_of, part_break=PART_BREAK)
+    env.globals.update(tel=tel_uri, t=_legacy_t(words), language_name=words.name_of, part_break=PART_BREAK,
+                       office_line=office_line)
     return env
+
+
+OFFICE_LINE = "\x1e"
+_OFFICE_LINE = re.compile("\x1e([a-z_]+)\x1e")
+COMMON_TEMPLATE = "_common.md.j2"
+OFFICE_LABEL = "office"
+"""The label under which a page's reads of the office's fields are watched (:class:`generator.memo.Watch`)."""
+OFFICE_NAMES = frozenset({"url", "contact_lines"})
+"""The names of the page templates' context that are the office's own, besides its fields: watched."""
+
+
+def office_line(name: str) -> Markup:
+    """Where a page shows one of its office's own lines: the macro ``office_<name>`` of ``_common.md.j2`` (the
+    print line, the contact box), made for each office after the page (:meth:`TemplateRuns.office_lines`). The
+    rest of the page then reads nothing of the office, and is rendered once for all offices."""
+    if not re.fullmatch(r"[a-z_]+", str(name)):
+        raise ValueError(f"office_line({name!r}): give the end of a macro's name, office_<name>, in lower case")
+    return Markup(f"{OFFICE_LINE}{name}{OFFICE_LINE}")
 
 
 def marked_gettext(words: Words) -> Callable[..., Markup]:
@@ -371,6 +391,8 @@ class TemplateRuns:
         self.folders = folders
         self.problems: list[Problem] = []
         self.stopped: set[str] = set()
+        self.lines: dict[str, jinja2.Template] = {}
+        """Templates that make one office line each (:meth:`office_lines`), by the line's name."""
 
     def load(self, names: list[str]) -> None:
         """Compile these templates now; raise :class:`ContentError` if any cannot be (one problem is enough:
@@ -418,6 +440,29 @@ class TemplateRuns:
         renders.put(name, page_id, parts, text, reads)
         return text
 
+    def office_lines(self, text: str | None, page_id: str, *args: Any, **kwargs: Any) -> str | None:
+        """``text`` with each office line a template marked (:func:`office_line`) made for the office, with the
+        page's own values; None when one failed (its problem is kept)."""
+        if text is None or OFFICE_LINE not in text:
+            return text
+        if COMMON_TEMPLATE in self.stopped:
+            return None
+        names = dict.fromkeys(_OFFICE_LINE.findall(text))
+        made: dict[str, str] = {}
+        for name in names:
+            if name not in self.lines:
+                self.lines[name] = self.env.from_string(  # type: ignore[attr-defined]
+                    f'{{% import "{COMMON_TEMPLATE}" as common with context %}}{{{{ common.office_{name}() }}}}')
+            try:
+                made[name] = self.env.render(self.lines[name], *args, **kwargs)  # type: ignore[attr-defined]
+            except Exception as error:
+                if isinstance(error, TemplateLimit | MemoryError | RecursionError | jinja2.TemplateNotFound
+                              | jinja2.TemplateSyntaxError):
+                    self.stopped.add(COMMON_TEMPLATE)
+                self.problems.append(template_problem(error, self.folders, COMMON_TEMPLATE, page_id))
+                return None
+        return _OFFICE_LINE.sub(lambda found: made[found[1]], text)
+
     def raise_problems(self) -> None:
         if self.problems:
             raise ContentError(self.problems)
@@ -449,19 +494,31 @@ def render(handbook: Handbook, templates_dir: Path | list[Path], handouts: tuple
     phases = [(phase, handbook.pages_in_phase(phase.id)) for phase in settings.phases]
     unphased = handbook.pages_in_phase(None)
     listed = tuple(HandoutLink.of(handout) for handout in handouts)
+    office_lines = contact_lines(settings.office.contact)
     shared = {"phases": phases, "unphased": unphased, "channel_label": CHANNEL_LABELS, "handouts": listed,
-              "office": settings.office, "contact_lines": contact_lines(settings.office.contact),
+              "office": settings.office, "contact_lines": office_lines,
               "shown_in": None, "behind": None, **part_helpers(handbook, words)}
+    # What is the office's own (its identity, the pages' addresses) is no part of what every page shares: the
+    # pages that read it depend on it (the office's fields are watched, and the names url and contact_lines),
+    # and the others, whose office lines are made apart (office_line), are the same for every office.
     renders = Renders(("md", *folders, language),
-                      shared_parts(handbook, folders, phases, unphased, listed, url),
-                      Watch(watched_objects(handbook, listed)), rendered_store(cache_dir))
+                      shared_parts(dataclasses.replace(handbook, settings=settings.model_copy(update={"office": None})),
+                                   folders, phases, unphased, listed, lambda page_id: None),
+                      Watch({**watched_objects(handbook, listed), OFFICE_LABEL: settings.office}, OFFICE_NAMES),
+                      rendered_store(cache_dir))
+
+    def page_text(name: str, page_id: str, parts: tuple[Any, ...], **values: Any) -> str | None:
+        renders.watch.values = {"url": values.get("url"), "contact_lines": office_lines}
+        text = run.memoised(renders, safe_front_matter, name, page_id, parts, shared, **values)
+        return run.office_lines(text, page_id, shared, **values)
+
     pages: dict[str, str | None] = {}
     for page_id, entry in handbook.pages.items():
         sources = [handbook.sources[source] for source in cited_by(entry.page)]
-        parts = (entry.page, sources, handout_of.get(page_id), url(page_id), handbook.shown_in.get(page_id),
+        parts = (entry.page, sources, handout_of.get(page_id), handbook.shown_in.get(page_id),
                  handbook.behind.get(page_id))
-        pages[f"{page_id}.md"] = run.memoised(
-            renders, safe_front_matter, f"{entry.page.kind}.md.j2", page_id, parts, shared,
+        pages[f"{page_id}.md"] = page_text(
+            f"{entry.page.kind}.md.j2", page_id, parts,
             id=page_id,
             page=entry.page,
             related=[handbook.pages[other] for other in entry.page.related],
@@ -474,15 +531,13 @@ def render(handbook: Handbook, templates_dir: Path | list[Path], handouts: tuple
         )
     nav = navigation(phases, unphased, words)
     if settings.office.resources:
-        pages[f"{RESOURCES_PAGE}.md"] = run.memoised(renders, safe_front_matter, RESOURCES_TEMPLATE, RESOURCES_PAGE,
-                                                     (url(RESOURCES_PAGE),), shared, id=RESOURCES_PAGE,
-                                                     url=url(RESOURCES_PAGE))
+        pages[f"{RESOURCES_PAGE}.md"] = page_text(RESOURCES_TEMPLATE, RESOURCES_PAGE, (), id=RESOURCES_PAGE,
+                                                  url=url(RESOURCES_PAGE))
         nav.append({escape_attribute(words(N_("Local resources"))): f"{RESOURCES_PAGE}.md"})
     source_date = max((entry.page.reviewed for entry in handbook.pages.values()), default=dt.date(1970, 1, 1))
     date = words.date(source_date)
-    pages[f"{ACCESSIBILITY_PAGE}.md"] = run.memoised(renders, safe_front_matter, ACCESSIBILITY_TEMPLATE,
-                                                     ACCESSIBILITY_PAGE, (url(ACCESSIBILITY_PAGE), date), shared,
-                                                     id=ACCESSIBILITY_PAGE, url=url(ACCESSIBILITY_PAGE), date=date)
+    pages[f"{ACCESSIBILITY_PAGE}.md"] = page_text(ACCESSIBILITY_TEMPLATE, ACCESSIBILITY_PAGE, (date,),
+                                                  id=ACCESSIBILITY_PAGE, url=url(ACCESSIBILITY_PAGE), date=date)
     nav.append({escape_attribute(words(N_("Accessibility statement"))): f"{ACCESSIBILITY_PAGE}.md"})
     renders.save()
     run.raise_problems()

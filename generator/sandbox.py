@@ -127,12 +127,25 @@ class _LimitedCodeGenerator(CodeGenerator):
         self.write("))")
 
 
+class _WatchedContext(jinja2.runtime.Context):
+    """A template's context that tells the environment's watch each name a template looks up (``office``,
+    ``url``), in a page's template or in a macro it calls."""
+
+    def resolve_or_missing(self, key: str) -> Any:
+        value = super().resolve_or_missing(key)
+        watch = getattr(self.environment, "watch", None)
+        if watch is not None:
+            watch.looked_up(key, value)
+        return value
+
+
 class LimitedSandbox(ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox (templates cannot change the lists and dicts they are given, which other pages
     share), within the limits of size and time above; see the module's docstring."""
 
     intercepted_binops = frozenset({"+", "-", "*", "/", "//", "%", "**"})
     code_generator_class = _LimitedCodeGenerator
+    context_class = _WatchedContext
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, finalize=check_size, **kwargs)
@@ -185,7 +198,8 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
 
     watch: Any = None
     """While a page renders for :class:`generator.memo.Renders`: told of every field read
-    (:meth:`generator.memo.Watch.saw`), to know which other pages this page's text depends on."""
+    (:meth:`generator.memo.Watch.saw`) and name looked up (:meth:`generator.memo.Watch.looked_up`), to know
+    which other pages, and whether the office, this page's text depends on."""
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         self.tick()

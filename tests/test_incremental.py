@@ -17,6 +17,7 @@ import pytest
 
 from generator import memo
 from generator.pipeline import Project
+from generator.render import TemplateRuns
 
 from .conftest import copy_handbook, edit
 
@@ -138,6 +139,49 @@ def test_offices_built_one_after_another_in_one_process_match_fresh_builds(tmp_p
         memo.forget()
         fresh = base.with_office(slug).generate(handouts=False)
         assert kept[slug].pages == fresh.pages, slug
+
+
+def _another_office(root: Path, example: str, slug: str, name: str, site_url: str) -> None:
+    shutil.copytree(root / "offices" / example, root / "offices" / slug)
+    settings = root / "offices" / slug / "office.yml"
+    text = settings.read_text(encoding="utf-8")
+    for key, value in (("name", name), ("short_name", name), ("site_url", site_url)):
+        start = text.index(f"\n{key}: ") + 1
+        text = text[:start] + f"{key}: {value}" + text[text.index("\n", start):]
+    settings.write_text(text, encoding="utf-8")
+
+
+def test_offices_of_a_language_share_every_page_that_reads_nothing_of_the_office(tmp_path: Path) -> None:
+    """A page's own text is rendered once for every office of a language: the office's lines (print line,
+    contact box) are made apart. A page whose template reads the office (the accessibility statement names
+    it; here, a guide template edited to print the office's name and the page's address) is rendered for
+    each office. Each office's pages equal those generated from nothing."""
+    root = copy_handbook(tmp_path / "handbook", offices=True)
+    edit(root / "templates" / "guide.md.j2", "{{ common.header() }}\n",
+         "{{ common.header() }}\n\nFrom {{ office.name | inline }}, at {{ url | attribute }}.\n")
+    _another_office(root, "northfield", "southfield", "Southfield Careers", "https://south.example.org/help/")
+    base = Project.from_config(root / "mkdocs.yml")
+    memo.forget()
+    north = base.with_office("northfield").generate(handouts=False)
+    rendered: list[str] = []
+    render = TemplateRuns.__call__
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(TemplateRuns, "__call__", lambda self, name, page_id, *args, **kwargs:
+                      rendered.append(page_id) or render(self, name, page_id, *args, **kwargs))
+        south = base.with_office("southfield").generate(handouts=False)
+    guides = {page_id for page_id, text in north.pages.items() if "From Northfield" in text}
+    # (its local resources page reads only the office's resources, the same as Northfield's: not rendered again)
+    assert len(guides) > 1 and set(rendered) == {page.removesuffix(".md") for page in guides} | {
+        "accessibility"}, "only the pages that read what differs of the office rendered again"
+    guide = "interview-objectives.md"
+    assert "From Northfield University Career Centre, at https://careers.northfield.example.edu/" in north.pages[guide]
+    assert "From Southfield Careers, at https://south.example.org/help/interview-objectives/" in south.pages[guide]
+    assert "Southfield Careers" in south.pages["accessibility.md"] and "Southfield" in south.pages["get-ready.md"]
+    assert "Northfield" not in south.pages["get-ready.md"] + south.pages["accessibility.md"]
+    for slug, kept in (("northfield", north), ("southfield", south)):
+        memo.forget()
+        fresh = base.with_office(slug).generate(handouts=False)
+        assert kept.pages == fresh.pages and kept.parts == fresh.parts, slug
 
 
 # --- the live preview ----------------------------------------------------------------------------------------

@@ -262,3 +262,27 @@ def test_a_page_is_cut_into_parts_where_each_stands_alone(text: str) -> None:
 ])
 def test_a_page_whose_parts_would_not_stand_alone_is_converted_whole(text: str) -> None:
     assert split_parts(text) == (text.replace(B, ""), None)
+
+
+@pytest.mark.parametrize("line", [
+    '<p class="handbook-print-only" data-search-exclude>Office 5 &amp; Co · https://example.org/a/?b=1&c=2</p>',
+    '\n\n<div class="note">plain *text*, not Markdown in raw HTML</div>\n',
+    "<p>Straße, 東京, café</p>",
+])
+def test_one_line_of_html_converts_as_python_markdown_converts_it(line: str) -> None:
+    import markdown
+
+    from generator.convert import raw_html
+    from generator.text import MARKDOWN_EXTENSIONS
+
+    expected = markdown.markdown(f"{line}\n\nEND", extensions=list(MARKDOWN_EXTENSIONS),
+                                 extension_configs={"toc": {"permalink": True}})
+    assert f"{raw_html(line)}<p>END</p>" == expected
+
+
+@pytest.mark.parametrize("line", ['<p markdown="span">**x**</p>', '<p id="here">x</p>', "<p>x <b>y</b></p>",
+                                  "<span>x</span>", "<p>one</p>\n<p>two</p>"])
+def test_html_that_markdown_reads_or_mkdocs_lists_is_converted_by_them(line: str) -> None:
+    from generator.convert import raw_html
+
+    assert raw_html(line) is None
