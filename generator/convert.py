@@ -18,8 +18,15 @@ elements closed, its code fences closed, the next part starting a block of its o
 list or quotation); :class:`Conversions` converts a page whole when the site uses a Markdown extension that
 reads across a page (footnotes, abbreviations, snippets: anything not in :data:`PARTS_EXTENSIONS`), when a part
 holds a link reference definition, or when more than one part has headings or anchors (their ids are made
-unique across the page). ``tests/test_offices.py`` shows offices built with parts equal offices built whole,
-byte for byte.
+unique across the page). A part that is one line of plain HTML (the print line) is taken as Markdown passes
+it (:func:`raw_html`), without making a converter for it.
+
+Material's search plugin reads each page's HTML for its index; the same page of another office gives the
+same entries, as the contact box and the print line are left out of the index (``data-search-exclude``), so
+:meth:`Conversions.search_entries` keeps each page's entries and hands them to the next office.
+
+``tests/test_offices.py`` shows offices built in one process, with parts kept, equal the same offices
+generated, converted and indexed afresh, byte for byte.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import itertools
 import json
 import logging
 import re
@@ -66,11 +74,11 @@ _EXCLUDED = re.compile(r"\s*<([a-z][a-z0-9]*)\b[^<>]*\sdata-search-exclude\b[^<>
 
 
 @functools.lru_cache(maxsize=8192)
-def split_parts(text: str) -> tuple[str, tuple[str, ...] | None]:
-    """``text`` without its part breaks, and its parts (they join into it) when it may be converted in parts;
-    None when it has no breaks, or a break where a part would not stand alone (an office's template that put
-    the contact box inside a list, say): such a page is converted whole. (Kept: a page's text reused from the
-    last build gives the very same text again.)"""
+def split_parts(text: str) -> tuple[str, tuple[int, ...] | None]:
+    """``text`` without its part breaks, and where its parts start in it (after the first) when it may be
+    converted in parts (:func:`parts_of`); None when it has no breaks, or a break where a part would not stand
+    alone (an office's template that put the contact box inside a list, say): such a page is converted whole.
+    (Kept: a page's text reused from the last build gives the very same text again, not checked again.)"""
     if PART_BREAK not in text:
         return text, None
     parts = text.split(PART_BREAK)
@@ -81,7 +89,13 @@ def split_parts(text: str) -> tuple[str, tuple[str, ...] | None]:
             return whole, None
         if len(_FENCE.findall(part)) % 2 or (n != largest and not _closed(part)):
             return whole, None  # (the largest part's elements close when every other part's do)
-    return whole, tuple(parts)
+    return whole, tuple(itertools.accumulate(len(part) for part in parts[:-1]))
+
+
+def parts_of(text: str, starts: tuple[int, ...]) -> tuple[str, ...]:
+    """The parts of a page's text, from where :func:`split_parts` found they start."""
+    bounds = (0, *starts, len(text))
+    return tuple(text[start:end] for start, end in itertools.pairwise(bounds))
 
 
 def raw_html(part: str) -> str | None:
@@ -188,6 +202,10 @@ class Conversions:
     """MkDocs's conversions of parts of pages, kept for the process (the latest ``limit``)."""
 
     def __init__(self, limit: int = 20_000) -> None:
+        self.keep = False
+        """Whether this process converts pages in parts and keeps them: where more builds follow that meet
+        the same parts (``build --all``'s workers, ``handbook serve``); a single build converts each page
+        whole and keeps nothing."""
         self.limit = limit
         self.kept: OrderedDict[tuple[str, ...], Converted] = OrderedDict()
         self._settings: tuple[Any, Any, str] | None = None

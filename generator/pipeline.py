@@ -498,8 +498,10 @@ def build_office(config_file: Path, slug: str, site_dir: Path, *, strict: bool =
     result. Runs in a worker process of ``build --all``."""
     import time
 
+    from .convert import CONVERSIONS
     from .problems import format_plain, summarize
 
+    CONVERSIONS.keep = True  # the offices after this one in the process meet the same parts of pages
     start = time.monotonic()
     name = slug
     try:

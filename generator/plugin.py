@@ -25,7 +25,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from .convert import CONVERSIONS
+from .convert import CONVERSIONS, parts_of
 from .editorial import warm_up
 from .failures import MachineError, from_os_error
 from .handouts import Handout, Press, PressRun, start_handouts
@@ -226,6 +226,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
         self.incremental = Incremental() if self.serving and dirty else None
+        if self.serving:  # every rebuild meets the same parts of pages again
+            CONVERSIONS.keep = True
 
     @event_priority(100)  # before the search plugin, which reads the theme's language to choose its stemmer
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -362,8 +364,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
                 if self.incremental is not None and Path(placeholder.abs_dest_path).is_file():
                     placeholder.is_modified = unchanged  # the last version stays until the new one is made
                 files.append(placeholder)
-        for plugin in config.plugins.values():  # Material's search index takes a page's entries from another
-            index = getattr(plugin, "search_index", None)  # office's same page, where they are the same
+        for plugin in config.plugins.values() if CONVERSIONS.keep else ():  # Material's search index takes a
+            index = getattr(plugin, "search_index", None)  # page's entries from another office's same page
             if type(index).__module__.startswith("material.") and isinstance(getattr(index, "entries", None), list):
                 index.add_entry_from_context = functools.partial(
                     CONVERSIONS.search_entries, index, index.add_entry_from_context, clean_html)
@@ -389,9 +391,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):
         # The metadata MkDocs read from the page, in any of the forms it reads (---, ..., "key: value" lines),
         # held to what a page may set: Material writes title and description into <head> as they are.
         page.meta = safe_meta(page.meta or {})
-        parts = self.site.parts.get(page.file.src_uri) if self.site is not None else None
-        if parts:  # MkDocs calls page.render(config, files) next: converted part by part, each part kept
-            page.render = functools.partial(CONVERSIONS.render, page, parts)
+        starts = self.site.parts.get(page.file.src_uri) if self.site is not None else None
+        if starts and CONVERSIONS.keep:  # MkDocs calls page.render(config, files) next: part by part, each kept
+            page.render = functools.partial(CONVERSIONS.render, page,
+                                             parts_of(self.site.pages[page.file.src_uri], starts))
         return markdown
 
     def on_post_page(self, output: str, /, *, page: Any, config: MkDocsConfig) -> str:

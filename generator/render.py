@@ -150,9 +150,9 @@ class RenderedSite:
     """Pages not translated into this language, by Markdown path: the language they are shown in."""
     editor_published: bool = False
     """``handbook.yml`` asks for the browser editor to be published with the site (``editor: publish: true``)."""
-    parts: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    """Pages whose Markdown may be converted to HTML in parts, by path: the parts, which join into the page's
-    text (an office's own lines apart from the rest; see :mod:`generator.convert`)."""
+    parts: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    """Pages whose Markdown may be converted to HTML in parts, by path: where each part after the first starts
+    in the page's text (an office's own lines apart from the rest; see :mod:`generator.convert`)."""
 
     @property
     def every_language(self) -> tuple[RenderedSite, ...]:

@@ -343,6 +343,7 @@ def test_offices_share_converted_html_and_each_site_is_as_if_built_alone(tmp_pat
     from generator import convert, memo
     from generator.pipeline import build_office
 
+    monkeypatch.setattr(convert.CONVERSIONS, "keep", False)  # (build_office turns it on; put back after)
     root = copy_handbook(tmp_path / "handbook", offices=True)
     slugs = ["northfield", "passerelle", _second_office(root, "northfield", "Southfield Careers"),
              _second_office(root, "passerelle", "Maison de l'Emploi du Sud")]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.convert import PART_BREAK, split_parts
+from generator.convert import PART_BREAK, parts_of, split_parts
 from generator.pipeline import generate
 from generator.render import escape_html, human_date, inline, message_markdown
 
@@ -248,8 +248,9 @@ B = PART_BREAK
     f"# Title\n\n- an item\n\n{B}<p>Office</p>{B}\n",
 ])
 def test_a_page_is_cut_into_parts_where_each_stands_alone(text: str) -> None:
-    whole, parts = split_parts(text)
-    assert B not in whole and parts is not None and "".join(parts) == whole == text.replace(B, "")
+    whole, starts = split_parts(text)
+    assert B not in whole and starts is not None and whole == text.replace(B, "")
+    assert parts_of(whole, starts) == tuple(text.split(B))
 
 
 @pytest.mark.parametrize("text", [
