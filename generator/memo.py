@@ -164,6 +164,7 @@ class _Rendered:
     parts: tuple[Any, ...]
     text: str
     reads: dict[tuple[str, Any], Any]
+    on_disk: bool = True
 
 
 @dataclass
@@ -202,15 +203,17 @@ class Renders:
     def get(self, name: str, page_id: str, parts: tuple[Any, ...]) -> str | None:
         kept = self.scope.entries.get((name, page_id))
         if kept is not None and kept.parts == parts and self.watch.still(kept.reads):
-            if self._file is not None:
+            if self._file is not None and kept.on_disk:
                 self._use(name, page_id, parts, kept.text, kept.reads)
             return kept.text
-        return self._from_store(name, page_id, parts)
+        return self._from_store(name, page_id, parts) if kept is None or kept.on_disk else None
 
     def put(self, name: str, page_id: str, parts: tuple[Any, ...], text: str,
-            reads: dict[tuple[str, Any], Any]) -> None:
-        self.scope.entries[(name, page_id)] = _Rendered(parts, text, reads)
-        if self._file is not None:
+            reads: dict[tuple[str, Any], Any], *, on_disk: bool = True) -> None:
+        """Keep ``text``, made from ``parts`` having read ``reads``; on disk too unless not ``on_disk`` (what
+        is quicker to make again than to read back)."""
+        self.scope.entries[(name, page_id)] = _Rendered(parts, text, reads, on_disk)
+        if self._file is not None and on_disk:
             self._use(name, page_id, parts, text, reads)
             self._changed = True
 

@@ -271,7 +271,10 @@ def make_environment(templates_dirs: Path | list[Path], language: str = "en",
 
 OFFICE_LINE = "\x1e"
 _OFFICE_LINE = re.compile("\x1e([a-z_]+)\x1e")
-COMMON_TEMPLATE = "_common.md.j2"
+OFFICE_TEMPLATE = "_office.md.j2"
+OFFICE_LINES = "office lines"
+"""What a page's text with its office's lines made is kept under (:class:`generator.memo.Renders`), beside
+its text without them, kept under its template's name."""
 OFFICE_LABEL = "office"
 """The label under which a page's reads of the office's fields are watched (:class:`generator.memo.Watch`)."""
 OFFICE_NAMES = frozenset({"url", "contact_lines"})
@@ -279,7 +282,7 @@ OFFICE_NAMES = frozenset({"url", "contact_lines"})
 
 
 def office_line(name: str) -> Markup:
-    """Where a page shows one of its office's own lines: the macro ``office_<name>`` of ``_common.md.j2`` (the
+    """Where a page shows one of its office's own lines: the macro ``office_<name>`` of ``_office.md.j2`` (the
     print line, the contact box), made for each office after the page (:meth:`TemplateRuns.office_lines`). The
     rest of the page then reads nothing of the office, and is rendered once for all offices."""
     if not re.fullmatch(r"[a-z_]+", str(name)):
@@ -391,8 +394,8 @@ class TemplateRuns:
         self.folders = folders
         self.problems: list[Problem] = []
         self.stopped: set[str] = set()
-        self.lines: dict[str, jinja2.Template] = {}
-        """Templates that make one office line each (:meth:`office_lines`), by the line's name."""
+        self.templates: dict[tuple[str, ...], jinja2.Template] = {}
+        """Templates that make a page's office lines (:meth:`office_lines`), by the lines' names."""
 
     def load(self, names: list[str]) -> None:
         """Compile these templates now; raise :class:`ContentError` if any cannot be (one problem is enough:
@@ -440,28 +443,44 @@ class TemplateRuns:
         renders.put(name, page_id, parts, text, reads)
         return text
 
-    def office_lines(self, text: str | None, page_id: str, *args: Any, **kwargs: Any) -> str | None:
+    def office_lines(self, text: str | None, page_id: str, renders: Renders, *args: Any,
+                     **kwargs: Any) -> str | None:
         """``text`` with each office line a template marked (:func:`office_line`) made for the office, with the
-        page's own values; None when one failed (its problem is kept)."""
+        page's own values; None when one failed (its problem is kept). As the last build made them when the
+        text and everything the lines read then (the office's fields, ``url``: recorded) are the same."""
         if text is None or OFFICE_LINE not in text:
             return text
-        if COMMON_TEMPLATE in self.stopped:
+        kept = renders.get(OFFICE_LINES, page_id, (text,))
+        if kept is not None:
+            return kept
+        if OFFICE_TEMPLATE in self.stopped:
             return None
-        names = dict.fromkeys(_OFFICE_LINE.findall(text))
-        made: dict[str, str] = {}
-        for name in names:
-            if name not in self.lines:
-                self.lines[name] = self.env.from_string(  # type: ignore[attr-defined]
-                    f'{{% import "{COMMON_TEMPLATE}" as common with context %}}{{{{ common.office_{name}() }}}}')
-            try:
-                made[name] = self.env.render(self.lines[name], *args, **kwargs)  # type: ignore[attr-defined]
-            except Exception as error:
-                if isinstance(error, TemplateLimit | MemoryError | RecursionError | jinja2.TemplateNotFound
-                              | jinja2.TemplateSyntaxError):
-                    self.stopped.add(COMMON_TEMPLATE)
-                self.problems.append(template_problem(error, self.folders, COMMON_TEMPLATE, page_id))
-                return None
-        return _OFFICE_LINE.sub(lambda found: made[found[1]], text)
+        names = tuple(dict.fromkeys(_OFFICE_LINE.findall(text)))
+        if names not in self.templates:  # every line of the page in one run of the template
+            self.templates[names] = self.env.from_string(  # type: ignore[attr-defined]
+                f'{{% import "{OFFICE_TEMPLATE}" as common with context %}}' +
+                OFFICE_LINE.join(f"{{{{ common.office_{name}() }}}}" for name in names))
+        renders.watch.start(f"lines:{page_id}")  # (not the page's label: its own fields' reads are recorded too)
+        self.env.watch = renders.watch  # type: ignore[attr-defined]
+        try:
+            made = self.env.render(self.templates[names], *args, **kwargs).split(OFFICE_LINE)  # type: ignore
+        except Exception as error:
+            if isinstance(error, TemplateLimit | MemoryError | RecursionError | jinja2.TemplateNotFound
+                          | jinja2.TemplateSyntaxError):
+                self.stopped.add(OFFICE_TEMPLATE)
+            self.problems.append(template_problem(error, self.folders, OFFICE_TEMPLATE, page_id))
+            return None
+        finally:
+            self.env.watch = None  # type: ignore[attr-defined]
+            reads = renders.watch.stop()
+        if len(made) != len(names):  # a line that wrote the mark itself
+            self.problems.append(template_problem(ValueError("an office line wrote office_line's mark"),
+                                                  self.folders, OFFICE_TEMPLATE, page_id))
+            return None
+        lines = dict(zip(names, made, strict=True))
+        filled = _OFFICE_LINE.sub(lambda found: lines[found[1]], text)
+        renders.put(OFFICE_LINES, page_id, (text,), filled, reads, on_disk=False)  # (a small template: quick)
+        return filled
 
     def raise_problems(self) -> None:
         if self.problems:
@@ -510,7 +529,7 @@ def render(handbook: Handbook, templates_dir: Path | list[Path], handouts: tuple
     def page_text(name: str, page_id: str, parts: tuple[Any, ...], **values: Any) -> str | None:
         renders.watch.values = {"url": values.get("url"), "contact_lines": office_lines}
         text = run.memoised(renders, safe_front_matter, name, page_id, parts, shared, **values)
-        return run.office_lines(text, page_id, shared, **values)
+        return run.office_lines(text, page_id, renders, shared, **values)
 
     pages: dict[str, str | None] = {}
     for page_id, entry in handbook.pages.items():
