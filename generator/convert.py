@@ -6,16 +6,16 @@ page's Markdown differ from office to office, so MkDocs converted every page of 
 of an office's build in ``handbook build --all``.
 
 The templates mark those lines (``{{ part_break }}`` around them, in ``_common.md.j2``), and
-:func:`split_parts` cuts a page's Markdown there, into parts that each stand alone. The plugin then has
+:func:`split_parts` notes where a page's Markdown is cut there, into parts. The plugin then has
 MkDocs convert each part by itself (:class:`Conversions`), and keeps each part's HTML under its text, the
 page's place in the site, the site's files and the Markdown settings: the body, the same in every office of a
 language, is converted by the first office and reused by the others; the contact box, the same on every page
 of an office, once per office.
 
 Converting parts apart gives the same HTML as converting the whole only where nothing reaches across a cut,
-so both sides check: :func:`split_parts` cuts only where each part is whole (at a blank line, its HTML
-elements closed, its code fences closed, the next part starting a block of its own rather than continuing a
-list or quotation); :class:`Conversions` converts a page whole when the site uses a Markdown extension that
+so :class:`Conversions` converts a page in parts only where each part is whole (:func:`stand_alone`: at a
+blank line, its HTML elements closed, its code fences closed, the next part starting a block of its own
+rather than continuing a list or quotation), and converts a page whole when the site uses a Markdown extension that
 reads across a page (footnotes, abbreviations, snippets: anything not in :data:`PARTS_EXTENSIONS`), when a part
 holds a link reference definition, or when more than one part has headings or anchors (their ids are made
 unique across the page). A part that is one line of plain HTML (the print line) is taken as Markdown passes
@@ -41,7 +41,6 @@ import re
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -70,26 +69,32 @@ _REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:", re.MULTILINE)
 _LINK = re.compile(r"\s(?:href|src)=\"([^\"]*)\"")
 _RAW_LINE = re.compile(r"<(p|div)((?:\s[^<>\n]*)?)>[^<>\n]*</\1>")
 _NOT_RAW = re.compile(r"\b(?:markdown|id|name)\b")
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*?)?(/?)>")
+"""An HTML start or end tag (a comment or ``a < b`` is not one)."""
 _EXCLUDED = re.compile(r"\s*<([a-z][a-z0-9]*)\b[^<>]*\sdata-search-exclude\b[^<>]*>")
 
 
 @functools.lru_cache(maxsize=8192)
 def split_parts(text: str) -> tuple[str, tuple[int, ...] | None]:
-    """``text`` without its part breaks, and where its parts start in it (after the first) when it may be
-    converted in parts (:func:`parts_of`); None when it has no breaks, or a break where a part would not stand
-    alone (an office's template that put the contact box inside a list, say): such a page is converted whole.
-    (Kept: a page's text reused from the last build gives the very same text again, not checked again.)"""
+    """``text`` without its part breaks, and where its parts start in it (after the first; None when it has no
+    breaks): see :func:`parts_of`. (Kept: a page's text reused from the last build gives the very same text.)"""
     if PART_BREAK not in text:
         return text, None
     parts = text.split(PART_BREAK)
-    whole = "".join(parts)
+    return "".join(parts), tuple(itertools.accumulate(len(part) for part in parts[:-1]))
+
+
+def stand_alone(parts: tuple[str, ...]) -> bool:
+    """Whether each of a page's parts stands alone, so that converting them apart gives the page's HTML: not
+    so for a break where a part would continue the block before it, or inside an element or a code fence (an
+    office's template that put the contact box inside a list, say): such a page is converted whole."""
     largest = max(range(len(parts)), key=lambda n: len(parts[n]))
     for n, part in enumerate(parts):
         if n and not _starts_a_block("".join(parts[:n]), part):
-            return whole, None
+            return False
         if len(_FENCE.findall(part)) % 2 or (n != largest and not _closed(part)):
-            return whole, None  # (the largest part's elements close when every other part's do)
-    return whole, tuple(itertools.accumulate(len(part) for part in parts[:-1]))
+            return False  # (the largest part's elements close when every other part's do)
+    return True
 
 
 def parts_of(text: str, starts: tuple[int, ...]) -> tuple[str, ...]:
@@ -119,31 +124,14 @@ def _starts_a_block(before: str, part: str) -> bool:
     return not part.strip() or (not before.strip() or between.count("\n") >= 2) and not _CONTINUES.match(first)
 
 
-class _Elements(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.open: list[str] = []
-        self.balanced = True
-        self.tops = 0
-        """How many elements (and text outside any) the HTML holds at its top."""
+@dataclasses.dataclass
+class _Elements:
+    """How the HTML elements of a text nest: whether each closes in order, which are left open, and how many
+    elements (or runs of text outside any) it holds at its top."""
 
-    def handle_starttag(self, tag: str, attrs: Any) -> None:
-        if not self.open:
-            self.tops += 1
-        if tag not in _VOID:
-            self.open.append(tag)
-
-    def handle_data(self, data: str) -> None:
-        if not self.open and data.strip():
-            self.tops += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _VOID:
-            return
-        if not self.open or self.open[-1] != tag:
-            self.balanced = False
-        else:
-            self.open.pop()
+    balanced: bool = True
+    open: list[str] = dataclasses.field(default_factory=list)
+    tops: int = 0
 
 
 def _closed(part: str) -> bool:
@@ -153,9 +141,24 @@ def _closed(part: str) -> bool:
 
 
 def _parsed(html: str) -> _Elements:
-    elements = _Elements()
-    elements.feed(html)
-    elements.close()
+    elements, at = _Elements(), 0
+    for tag in _TAG.finditer(html):
+        if not elements.open and html[at:tag.start()].strip():
+            elements.tops += 1
+        at = tag.end()
+        closing, name, empty = tag[1], tag[2].lower(), tag[3] or tag[2].lower() in _VOID
+        if not closing:
+            elements.tops += not elements.open
+            if not empty:
+                elements.open.append(name)
+        elif empty:
+            continue
+        elif not elements.open or elements.open[-1] != name:
+            elements.balanced = False
+        else:
+            elements.open.pop()
+    if not elements.open and html[at:].strip():
+        elements.tops += 1
     return elements
 
 
@@ -215,11 +218,12 @@ class Conversions:
     def render(self, page: Any, parts: tuple[str, ...], config: Any, files: Any) -> None:
         """What ``page.render(config, files)`` does (MkDocs's conversion of ``page.markdown`` into its
         content, headings, title and anchors), part by part, each part reused when converted before. Converts
-        the whole page when ``parts`` are not what it holds now (another plugin changed it) or parts could
-        convert differently (see the module's notes)."""
+        the whole page when ``parts`` (of the page's text, front matter included) do not stand alone or are
+        not what it holds now (another plugin changed it), or parts could convert differently (see the
+        module's notes)."""
         from mkdocs.structure.pages import Page
 
-        parts = _trimmed(parts, page.markdown)
+        parts = _trimmed(parts, page.markdown) if stand_alone(parts) else None
         if parts is None or not self._extensions_allow(config) or \
                 (len(parts) > 1 and any(_REFERENCE.search(part) for part in parts)):
             return Page.render(page, config, files)

@@ -513,9 +513,9 @@ def render(handbook: Handbook, templates_dir: Path | list[Path], handouts: tuple
     phases = [(phase, handbook.pages_in_phase(phase.id)) for phase in settings.phases]
     unphased = handbook.pages_in_phase(None)
     listed = tuple(HandoutLink.of(handout) for handout in handouts)
-    office_lines = contact_lines(settings.office.contact)
+    contact = contact_lines(settings.office.contact)
     shared = {"phases": phases, "unphased": unphased, "channel_label": CHANNEL_LABELS, "handouts": listed,
-              "office": settings.office, "contact_lines": office_lines,
+              "office": settings.office, "contact_lines": contact,
               "shown_in": None, "behind": None, **part_helpers(handbook, words)}
     # What is the office's own (its identity, the pages' addresses) is no part of what every page shares: the
     # pages that read it depend on it (the office's fields are watched, and the names url and contact_lines),
@@ -527,7 +527,7 @@ def render(handbook: Handbook, templates_dir: Path | list[Path], handouts: tuple
                       rendered_store(cache_dir))
 
     def page_text(name: str, page_id: str, parts: tuple[Any, ...], **values: Any) -> str | None:
-        renders.watch.values = {"url": values.get("url"), "contact_lines": office_lines}
+        renders.watch.values = {"url": values.get("url"), "contact_lines": contact}
         text = run.memoised(renders, safe_front_matter, name, page_id, parts, shared, **values)
         return run.office_lines(text, page_id, renders, shared, **values)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.convert import PART_BREAK, parts_of, split_parts
+from generator.convert import PART_BREAK, parts_of, split_parts, stand_alone
 from generator.pipeline import generate
 from generator.render import escape_html, human_date, inline, message_markdown
 
@@ -250,7 +250,7 @@ B = PART_BREAK
 def test_a_page_is_cut_into_parts_where_each_stands_alone(text: str) -> None:
     whole, starts = split_parts(text)
     assert B not in whole and starts is not None and whole == text.replace(B, "")
-    assert parts_of(whole, starts) == tuple(text.split(B))
+    assert parts_of(whole, starts) == tuple(text.split(B)) and stand_alone(parts_of(whole, starts))
 
 
 @pytest.mark.parametrize("text", [
@@ -262,7 +262,8 @@ def test_a_page_is_cut_into_parts_where_each_stands_alone(text: str) -> None:
     f"```\ncode\n\n{B}<p>Office</p>{B}\n\n```\n",  # inside a code fence
 ])
 def test_a_page_whose_parts_would_not_stand_alone_is_converted_whole(text: str) -> None:
-    assert split_parts(text) == (text.replace(B, ""), None)
+    whole, starts = split_parts(text)
+    assert whole == text.replace(B, "") and starts is not None and not stand_alone(parts_of(whole, starts))
 
 
 @pytest.mark.parametrize("line", [
