@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import hashlib
 import itertools
 import json
 import logging
@@ -44,6 +43,7 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
+from .memo import digest
 from .text import MARKDOWN_EXTENSIONS
 
 PART_BREAK = "\x1fhandbook-part\x1f"
@@ -282,7 +282,7 @@ class Conversions:
         found = getattr(page, "handbook_search", None)
         if found is None or page.content is not found[0]:  # another plugin changed the HTML since
             return add(page)
-        key = _digest([found[1], page.url, page.title, json.dumps(page.meta, default=str, sort_keys=True),
+        key = digest([found[1], page.url, page.title, json.dumps(page.meta, default=str, sort_keys=True),
                        list(_headings(page.toc))])
         entries = self.search.get(key)
         if entries is None:
@@ -303,7 +303,7 @@ class Conversions:
         checks, and every file's path and address (links are resolved against them)."""
         if self._settings is not None and self._settings[0] is config and self._settings[1] is files:
             return self._settings[2]
-        key = _digest([repr(config["markdown_extensions"]), repr(sorted(config["mdx_configs"].items())),
+        key = digest([repr(config["markdown_extensions"]), repr(sorted(config["mdx_configs"].items())),
                        repr(config["validation"]), config["use_directory_urls"],
                        sorted((file.src_uri, file.url) for file in files)])
         self._settings = (config, files, key)
@@ -366,10 +366,6 @@ def _anchor(heading: tuple[Any, ...]) -> Any:
     link = AnchorLink(title, id_, level)
     link.children = [_anchor(child) for child in children]
     return link
-
-
-def _digest(value: Any) -> str:
-    return hashlib.sha256(json.dumps(value, ensure_ascii=False).encode()).hexdigest()
 
 
 @contextmanager

@@ -20,7 +20,8 @@ from .memo import loaded
 from .problems import KeyPath, Problem
 
 # libyaml's parser is several times faster where it is installed; the events are the same.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""PyYAML's safe loader, libyaml's where installed (much quicker)."""
 
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 32
@@ -142,7 +143,7 @@ def load_text(text: str, file: Path) -> tuple[Document | None, list[Problem]]:
             frame.key = None
 
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        for event in yaml.parse(text, Loader=SAFE_LOADER):
             if isinstance(event, yaml.CollectionEndEvent):
                 frame = stack.pop()
                 attach(frame.container, doc.values[frame.path], frame.path)

@@ -408,11 +408,16 @@ class TemplateRuns:
 
     def __call__(self, name: str, page_id: str, *args: Any, **kwargs: Any) -> str | None:
         """The template ``name`` rendered for ``page_id``, or None when it failed (its problem is kept)."""
+        return self._run(name, lambda: self.env.get_template(name), page_id, *args, **kwargs)
+
+    def _run(self, name: str, template: Callable[[], jinja2.Template], page_id: str, *args: Any,
+             **kwargs: Any) -> str | None:
+        """``template()`` rendered for ``page_id``, any failure a problem of the template ``name``."""
         if name in self.stopped:
             return None
         rendering(name, page_id)
         try:
-            text = self.env.render(self.env.get_template(name), *args, **kwargs)  # type: ignore[attr-defined]
+            text = self.env.render(template(), *args, **kwargs)  # type: ignore[attr-defined]
             text.encode("utf-8")  # a lone surrogate ("\ud800") cannot be written to any file
             return text
         except Exception as error:  # a TypeError in an office template is a problem, not a crash
@@ -453,26 +458,25 @@ class TemplateRuns:
         kept = renders.get(OFFICE_LINES, page_id, (text,))
         if kept is not None:
             return kept
-        if OFFICE_TEMPLATE in self.stopped:
-            return None
         names = tuple(dict.fromkeys(_OFFICE_LINE.findall(text)))
-        if names not in self.templates:  # every line of the page in one run of the template
-            self.templates[names] = self.env.from_string(  # type: ignore[attr-defined]
-                f'{{% import "{OFFICE_TEMPLATE}" as common with context %}}' +
-                OFFICE_LINE.join(f"{{{{ common.office_{name}() }}}}" for name in names))
+
+        def lines_template() -> jinja2.Template:  # every line of the page in one run
+            if names not in self.templates:
+                self.templates[names] = self.env.from_string(  # type: ignore[attr-defined]
+                    f'{{% import "{OFFICE_TEMPLATE}" as common with context %}}' +
+                    OFFICE_LINE.join(f"{{{{ common.office_{name}() }}}}" for name in names))
+            return self.templates[names]
+
         renders.watch.start(f"lines:{page_id}")  # (not the page's label: its own fields' reads are recorded too)
         self.env.watch = renders.watch  # type: ignore[attr-defined]
         try:
-            made = self.env.render(self.templates[names], *args, **kwargs).split(OFFICE_LINE)  # type: ignore
-        except Exception as error:
-            if isinstance(error, TemplateLimit | MemoryError | RecursionError | jinja2.TemplateNotFound
-                          | jinja2.TemplateSyntaxError):
-                self.stopped.add(OFFICE_TEMPLATE)
-            self.problems.append(template_problem(error, self.folders, OFFICE_TEMPLATE, page_id))
-            return None
+            written = self._run(OFFICE_TEMPLATE, lines_template, page_id, *args, **kwargs)
         finally:
             self.env.watch = None  # type: ignore[attr-defined]
             reads = renders.watch.stop()
+        if written is None:
+            return None
+        made = written.split(OFFICE_LINE)
         if len(made) != len(names):  # a line that wrote the mark itself
             self.problems.append(template_problem(ValueError("an office line wrote office_line's mark"),
                                                   self.folders, OFFICE_TEMPLATE, page_id))

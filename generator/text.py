@@ -303,9 +303,10 @@ def safe_front_matter(markdown: str) -> str:
 
     import yaml
 
+    from .load import SAFE_LOADER
+
     try:
-        safe = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's safe loader where there: quicker
-        data = yaml.load(markdown[4:end], Loader=safe)  # noqa: S506 (a safe loader)
+        data = yaml.load(markdown[4:end], Loader=SAFE_LOADER)  # noqa: S506 (a safe loader)
     except Exception:  # front matter a template made unreadable is dropped whole
         data = None
     kept = safe_meta(data if isinstance(data, dict) else {})
